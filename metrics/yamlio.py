@@ -1,0 +1,167 @@
+"""Strict YAML loading with line:col marks.
+
+PyYAML's C loader, subclassed to refuse what hand-written data files should never contain:
+aliases (an alias bomb loads instantly but blows up whatever walks it), duplicate keys (PyYAML
+keeps the last one silently), YAML 1.1 surprises (012 read as octal 10, 12:30 read as 750,
+yes/no/on/off read as booleans) and oversized files. The node tree is kept so that a later
+validation error at a path such as ("observations", 3, "value") can be reported at its line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 2_000_000
+
+
+class YamlError(Exception):
+    """A located problem in a YAML text (line and column are 1-based)."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+
+
+def _mark(node_or_mark: Any) -> tuple[int, int]:
+    mark = getattr(node_or_mark, "start_mark", node_or_mark)
+    return mark.line + 1, mark.column + 1
+
+
+class StrictLoader(yaml.CSafeLoader):
+    """CSafeLoader that rejects aliases, duplicate keys and ambiguous YAML 1.1 scalars."""
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise YamlError("aliases (*name) are not allowed; write the value out in full", *_mark(node))
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node, deep=False):
+        if not isinstance(node, yaml.MappingNode):
+            raise YamlError("expected a mapping of key: value pairs", *_mark(node))
+        mapping = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlError("merge keys (<<) are not allowed; write the keys out in full", *_mark(key_node))
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                raise YamlError("a key must be a plain word", *_mark(key_node))
+            if key in mapping:
+                raise YamlError(f"duplicate key '{key}'; each key may appear once in a mapping", *_mark(key_node))
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_yaml_int(self, node):
+        text = str(node.value).replace("_", "")
+        digits = text.lstrip("+-")
+        if ":" in text:
+            raise YamlError(
+                f"'{node.value}' would be read as a base-60 number; quote it if it is text", *_mark(node)
+            )
+        if len(digits) > 1 and digits[0] == "0" and digits.isdigit():
+            raise YamlError(
+                f"'{node.value}' has a leading zero, which YAML 1.1 reads as octal; write {int(digits)} or quote it",
+                *_mark(node),
+            )
+        if digits.startswith(("0x", "0b", "0o")):
+            raise YamlError(f"'{node.value}': write numbers in decimal", *_mark(node))
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_bool(self, node):
+        if str(node.value).lower() not in ("true", "false"):
+            raise YamlError(
+                f"'{node.value}' would be read as a yes/no value; write true or false, or quote it if it is text",
+                *_mark(node),
+            )
+        return super().construct_yaml_bool(node)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+StrictLoader.add_constructor("tag:yaml.org,2002:bool", StrictLoader.construct_yaml_bool)
+StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_mapping)
+
+
+@dataclass
+class Document:
+    """A parsed YAML document: its data and the node tree that locates every value."""
+
+    data: Any
+    root: yaml.Node | None
+
+    def locate(self, path: tuple) -> tuple[int, int]:
+        """Returns the (line, col) of the deepest node found along a path of keys and indexes."""
+        node = self.root
+        if node is None:
+            return 1, 1
+        found = node
+        for step in path:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if key_node.value == str(step):
+                        child = value_node
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                child = node.value[step]
+            if child is None:
+                break
+            node = found = child
+        return _mark(found)
+
+    def locate_key(self, path: tuple) -> tuple[int, int]:
+        """Returns the (line, col) of the key at the end of a path (for unknown or duplicate keys)."""
+        parent = self.root
+        for step in path[:-1]:
+            nxt = None
+            if isinstance(parent, yaml.MappingNode):
+                nxt = next((v for k, v in parent.value if k.value == str(step)), None)
+            elif isinstance(parent, yaml.SequenceNode) and isinstance(step, int) and step < len(parent.value):
+                nxt = parent.value[step]
+            if nxt is None:
+                return self.locate(path)
+            parent = nxt
+        if isinstance(parent, yaml.MappingNode) and path:
+            for key_node, _ in parent.value:
+                if key_node.value == str(path[-1]):
+                    return _mark(key_node)
+        return self.locate(path)
+
+
+def parse(text: str) -> Document:
+    """Parses one YAML document strictly; raises YamlError with a line and column."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise YamlError(f"file is larger than {MAX_BYTES // 1_000_000} MB; split it or remove what is not data")
+    loader = StrictLoader(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except YamlError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _mark(mark) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        raise YamlError(f"YAML syntax: {problem}{context}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"YAML syntax: {exc}") from None
+    finally:
+        loader.dispose()
+    return Document(data=data, root=root)
+
+
+def read(path: Path) -> Document:
+    """Reads and parses a YAML file strictly (UTF-8 required)."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        raise YamlError(f"file is larger than {MAX_BYTES // 1_000_000} MB; split it or remove what is not data")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise YamlError(f"file is not UTF-8 (byte {exc.start}); save it as UTF-8") from None
+    return parse(text)
