@@ -182,11 +182,34 @@ def load_city(path: Path, catalog: schema.Catalog, data_dir: Path) -> tuple[City
     """Loads and validates one city file; returns its data, or None with every problem found."""
     where = display_path(path)
     try:
-        doc = yamlio.read(path)
-    except yamlio.YamlError as exc:
-        return None, [Problem(where, exc.line, exc.col, exc.message)]
+        raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(where, 1, 1, f"cannot read the file: {exc.strerror}")]
+    if len(raw) > yamlio.MAX_BYTES:
+        return None, [Problem(where, 1, 1, f"file is larger than {yamlio.MAX_BYTES // 1_000_000} MB; expected a city file")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(where, 1, 1, f"file is not UTF-8 (byte {exc.start}); save it as UTF-8")]
+    return load_city_text(text, where, path.stem, catalog, data_dir, path=path)
+
+
+def load_city_text(
+    text: str,
+    where: str,
+    stem: str,
+    catalog: schema.Catalog,
+    data_dir: Path,
+    extra_sources: dict[str, str] | None = None,
+    path: Path | None = None,
+) -> tuple[CityData | None, list[Problem]]:
+    """Validates a city file given as text (`where` names it in messages, `stem` is its file name
+    without .yaml). `extra_sources` maps a report's `source` value (sources/x.txt) to a text not
+    yet saved under data/, for previews of uploads."""
+    try:
+        doc = yamlio.parse(text)
+    except yamlio.YamlError as exc:
+        return None, [Problem(where, exc.line, exc.col, exc.message)]
     if not isinstance(doc.data, dict):
         return None, [Problem(where, 1, 1, "a city file is a mapping with id, name, ..., observations; see data/README.md")]
 
@@ -198,9 +221,9 @@ def load_city(path: Path, catalog: schema.Catalog, data_dir: Path) -> tuple[City
         problems += _pydantic_problems(exc, doc, where)
 
     city_id = doc.data.get("id")
-    if isinstance(city_id, str) and city_id != path.stem:
+    if isinstance(city_id, str) and city_id != stem:
         line, col = doc.locate(("id",))
-        problems.append(Problem(where, line, col, f"id '{city_id}' differs from the file name; expected '{path.stem}'"))
+        problems.append(Problem(where, line, col, f"id '{city_id}' differs from the file name; expected '{stem}'"))
 
     sources: dict[str, str] = {}
     normalised_sources: dict[str, str] = {}
@@ -208,7 +231,10 @@ def load_city(path: Path, catalog: schema.Catalog, data_dir: Path) -> tuple[City
         for report_id, report in header.reports.items():
             source_path = data_dir / report.source
             try:
-                raw = source_path.read_text(encoding="utf-8")
+                if extra_sources and report.source in extra_sources:
+                    raw = extra_sources[report.source]
+                else:
+                    raw = source_path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 line, col = doc.locate(("reports", report_id, "source"))
                 reason = "is not UTF-8" if isinstance(exc, UnicodeDecodeError) else "does not exist"
@@ -276,7 +302,7 @@ def load_city(path: Path, catalog: schema.Catalog, data_dir: Path) -> tuple[City
     problems += _mixed_breakdown_problems(observations, lines, header, where)
     if problems or header is None:
         return None, problems
-    return CityData(path, header, observations, lines, canonical_values, sources), []
+    return CityData(path or Path(where), header, observations, lines, canonical_values, sources), []
 
 
 def _mixed_breakdown_problems(observations, lines, header, where) -> list[Problem]:
@@ -350,7 +376,43 @@ FROM observations o
 JOIN indicators i USING (indicator_id)
 JOIN categories c USING (category_id)
 JOIN cities ct USING (city_id)
-JOIN reports r USING (report_id)
+JOIN reports r USING (report_id);
+
+-- One value per city, indicator, report and period: the observation itself, or the sum of its
+-- breakdown parts (n_parts > 1), with a qualifier that stays honest about approximate parts.
+CREATE VIEW indicator_values AS
+SELECT
+    city_id, indicator_id, report_id, period_start, period_end, cumulative,
+    any_value(category_id) AS category_id,
+    sum(value) AS value,
+    count(*) AS n_parts,
+    bool_or(breakdown_zh IS NOT NULL) AS is_sum_of_parts,
+    CASE
+        WHEN count(*) = 1 THEN any_value(qualifier)
+        WHEN bool_or(qualifier IN ('nearly', 'about')) THEN 'about'
+        WHEN bool_or(qualifier = 'more_than') THEN 'more_than'
+        ELSE 'exact'
+    END AS qualifier,
+    list(observation_id ORDER BY observation_id) AS observation_ids,
+    list(quote ORDER BY observation_id) AS quotes,
+    list(breakdown_zh ORDER BY observation_id) AS breakdowns_zh,
+    list(breakdown_en ORDER BY observation_id) AS breakdowns_en,
+    list(value ORDER BY observation_id) AS part_values,
+    list(qualifier ORDER BY observation_id) AS part_qualifiers,
+    string_agg(note, ' ' ORDER BY observation_id) AS notes,
+    any_value(own_period) AS own_period,
+    any_value(indicator_zh) AS indicator_zh, any_value(indicator_en) AS indicator_en,
+    any_value(unit_kind) AS unit_kind, any_value(measure_word_zh) AS measure_word_zh,
+    any_value(measure_word_en) AS measure_word_en, any_value(per_capita) AS per_capita,
+    any_value(indicator_order) AS indicator_order, any_value(category_order) AS category_order,
+    any_value(city_zh) AS city_zh, any_value(city_en) AS city_en,
+    any_value(population) AS population, any_value(population_year) AS population_year,
+    any_value(population_basis) AS population_basis, any_value(population_verified) AS population_verified,
+    any_value(report_title_zh) AS report_title_zh, any_value(report_title_en) AS report_title_en,
+    any_value(publisher) AS publisher, any_value(published) AS published,
+    CASE WHEN any_value(per_capita) THEN sum(value) / any_value(population) * 100000 END AS per_100k
+FROM observations_full
+GROUP BY city_id, indicator_id, report_id, period_start, period_end, cumulative
 """
 
 
@@ -447,5 +509,6 @@ def build_database(dataset: Dataset, con: duckdb.DuckDBPyConnection | None = Non
             con.register("_frame", frame)
             con.execute(f"INSERT INTO {name} SELECT * FROM _frame")
             con.unregister("_frame")
-    con.execute(_VIEW)
+    for statement in _VIEW.split(";\n"):
+        con.execute(statement)
     return con

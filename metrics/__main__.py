@@ -1,0 +1,159 @@
+"""Command line: python -m metrics validate | build | export | bench (and the editor's commands).
+
+validate [FILES...]           check city files (all by default); located errors; exit 1 on any
+build --out PATH.duckdb       write the database to a file, atomically
+export --format csv|json --out PATH|-
+                              one row per observation, documented columns first
+bench --cities N [--json]     synthetic cities: parse floor, full validate-and-load, page queries
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from metrics import load, queries
+
+
+def _data_dir(args) -> Path:
+    return Path(args.data).resolve() if args.data else load.DATA_DIR
+
+
+def _load_or_exit(data_dir: Path, paths: list[Path] | None = None) -> load.Dataset:
+    try:
+        return load.load_all(data_dir, paths)
+    except load.CatalogError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        sys.exit(1)
+
+
+def cmd_validate(args) -> int:
+    data_dir = _data_dir(args)
+    paths = [Path(f) for f in args.files] if args.files else None
+    dataset = _load_or_exit(data_dir, paths)
+    for problem in dataset.problems:
+        print(problem, file=sys.stderr)
+    n_obs = sum(len(c.observations) for c in dataset.cities.values())
+    if dataset.problems:
+        print(
+            f"{len(dataset.problems)} problem(s) in {len(dataset.failed_files)} file(s); "
+            f"{len(dataset.cities)} file(s) valid ({n_obs} observations)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"ok: {len(dataset.cities)} city file(s), {n_obs} observations, every quote found in its source")
+    return 0
+
+
+def cmd_build(args) -> int:
+    dataset = _load_or_exit(_data_dir(args))
+    for problem in dataset.problems:
+        print(problem, file=sys.stderr)
+    out = Path(args.out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Build beside the target and rename: readers never see a half-written database, and a
+    # failed build leaves the previous file untouched.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".duckdb", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        import duckdb
+
+        con = duckdb.connect(str(tmp))
+        load.build_database(dataset, con)
+        con.close()
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    n_obs = sum(len(c.observations) for c in dataset.cities.values())
+    print(f"wrote {out}: {len(dataset.cities)} cities, {n_obs} observations", file=sys.stderr)
+    return 1 if dataset.problems else 0
+
+
+def cmd_export(args) -> int:
+    dataset = _load_or_exit(_data_dir(args))
+    for problem in dataset.problems:
+        print(problem, file=sys.stderr)
+    con = load.build_database(dataset)
+    with con.cursor() as cur:
+        frame = queries.export_rows(cur)
+    for column in ("period_start", "period_end", "published"):
+        frame[column] = frame[column].astype("string")
+    if args.format == "csv":
+        text = frame.to_csv(index=False)
+    else:
+        text = frame.to_json(orient="records", force_ascii=False, indent=1)
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        out = Path(args.out)
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+        print(f"wrote {out}: {len(frame)} observations", file=sys.stderr)
+    return 1 if dataset.problems else 0
+
+
+def cmd_bench(args) -> int:
+    from metrics import bench
+
+    result = bench.run(args.cities, observations_per_city=args.observations, query_runs=args.runs)
+    print(bench.describe(result))
+    if args.json:
+        print(json.dumps(result))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__.splitlines()[0])
+    parser.add_argument("--data", help="data folder (default: the project's data/)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check city files; exit 1 on any problem")
+    p.add_argument("files", nargs="*", help="city files (default: every data/cities/*.yaml)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", help="write the DuckDB database to a file, atomically")
+    p.add_argument("--out", required=True, help="PATH.duckdb")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("export", help="one row per observation as CSV or JSON")
+    p.add_argument("--format", choices=["csv", "json"], default="csv")
+    p.add_argument("--out", required=True, help="PATH, or - for standard output")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("bench", help="measure parse floor, validate-and-load and page queries")
+    p.add_argument("--cities", type=int, default=300)
+    p.add_argument("--observations", type=int, default=100, help="observations per synthetic city")
+    p.add_argument("--runs", type=int, default=200, help="runs of each page query")
+    p.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
+    p.set_defaults(func=cmd_bench)
+
+    for register in _extensions():
+        register(sub)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def _extensions():
+    """Subcommands defined in other modules (the editor's draft and new-city)."""
+    registrars = []
+    try:
+        from metrics import draft
+    except ImportError:
+        return registrars
+    if hasattr(draft, "register_commands"):
+        registrars.append(draft.register_commands)
+    return registrars
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Benchmark of the data layer on synthetic cities (python -m metrics bench).
+
+Writes N valid city files (about 100 observations each, with source texts) to a temporary
+folder, using the real catalog, then measures:
+  parse_floor_s  reading and parsing every city file with PyYAML's C loader, nothing else;
+  build_s        the full validate-and-load (strict YAML, models, quotes found in sources,
+                 numbers and qualifiers checked) plus building the DuckDB database;
+  query_*_ms     the page queries, each run many times on its own cursor.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from metrics import load, queries
+
+_CN_PLACES = "东南西北中上下新安平宁和兴永长清丰阳山河湖海江城"
+_VERBS = ("开展", "举办", "组织", "完成", "推动", "建成")
+
+
+def _city_text(n: int, catalog, observations: int, rng: random.Random) -> tuple[str, str]:
+    """A synthetic city file and its article; every quote is a sentence of the article."""
+    city_id = f"city{n:04d}"
+    count_indicators = [(iid, ind) for iid, ind in catalog.indicators.items() if ind.unit == "count"]
+    sentences, obs_lines = [], []
+    for k in range(observations):
+        iid, ind = count_indicators[k % len(count_indicators)]
+        part = k // len(count_indicators)
+        value = rng.randint(1, 50_000)
+        unit = ind.accepts[0]
+        more = rng.random() < 0.3
+        place = _CN_PLACES[(n + k) % len(_CN_PLACES)] + _CN_PLACES[(n * 7 + k) % len(_CN_PLACES)]
+        quote = f"{place}{_VERBS[k % len(_VERBS)]}{ind.name.zh}第{k}项{value}{'余' if more else ''}{unit}"
+        sentences.append(quote + "。")
+        obs_lines.append(
+            f"  - indicator: {iid}\n    value: {value}\n    unit: {unit}\n"
+            + ("    qualifier: more_than\n" if more else "")
+            + f"    report: {city_id}-2023\n    quote: {quote}\n"
+            + (f"    breakdown: {{zh: 第{part}部分, en: part {part}}}\n" if part or k + len(count_indicators) < observations else "")
+        )
+    city = (
+        f"id: {city_id}\nname: {{zh: 测试{n}市, en: Test city {n}}}\nprovince: {{zh: 测试省, en: Test}}\n"
+        "level: prefecture\nparent: null\n"
+        f"population:\n  value: {rng.randint(300_000, 9_000_000)}\n  year: 2020\n  basis: census\n"
+        "  source: synthetic\n  verified: true\n"
+        f"reports:\n  {city_id}-2023:\n    title: {{zh: 测试报告{n}, en: Test report {n}}}\n"
+        "    publisher: 测试\n    published: 2024-01-15\n    period: {start: 2023-01-01, end: 2023-12-31}\n"
+        f"    source: sources/{city_id}-2023.txt\n"
+        "observations:\n" + "".join(obs_lines)
+    )
+    article = "发布者 Publisher: 测试\n---\n" + "".join(sentences) + "\n"
+    return city, article
+
+
+def write_synthetic(folder: Path, n_cities: int, observations: int, seed: int = 7) -> int:
+    """Writes a data folder of synthetic cities beside a copy of the real catalog; returns #obs."""
+    catalog = load.load_catalog(load.DATA_DIR / "catalog.yaml")
+    (folder / "cities").mkdir(parents=True)
+    (folder / "sources").mkdir()
+    shutil.copy(load.DATA_DIR / "catalog.yaml", folder / "catalog.yaml")
+    rng = random.Random(seed)
+    for n in range(n_cities):
+        city, article = _city_text(n, catalog, observations, rng)
+        (folder / "cities" / f"city{n:04d}.yaml").write_text(city, encoding="utf-8")
+        (folder / "sources" / f"city{n:04d}-2023.txt").write_text(article, encoding="utf-8")
+    return n_cities * observations
+
+
+def _best_of(repeats: int, func) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = func()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def run(n_cities: int, observations_per_city: int = 100, query_runs: int = 200, repeats: int = 3) -> dict:
+    """Runs the benchmark and returns what it measured."""
+    with tempfile.TemporaryDirectory(prefix="metrics-bench-") as tmp:
+        folder = Path(tmp)
+        n_obs = write_synthetic(folder, n_cities, observations_per_city)
+        files = load.city_files(folder)
+
+        def parse_floor():
+            for path in files:
+                yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+        def full_build():
+            dataset = load.load_all(folder)
+            return dataset, load.build_database(dataset)
+
+        parse_s, _ = _best_of(repeats, parse_floor)
+        build_s, (dataset, con) = _best_of(repeats, full_build)
+        if dataset.problems:
+            raise RuntimeError(f"synthetic data did not validate: {dataset.problems[0]}")
+        loaded = sum(len(c.observations) for c in dataset.cities.values())
+
+        rng = random.Random(11)
+        city_ids = sorted(dataset.cities)
+        category_ids = list(dataset.catalog.categories)
+        indicator_ids = list(dataset.catalog.indicators)
+        max_obs = loaded
+        page_queries = {
+            "compare_category": lambda cur: queries.compare_category(cur, rng.choice(category_ids), rng.sample(city_ids, min(5, len(city_ids)))),
+            "city_profile": lambda cur: queries.city_profile(cur, rng.choice(city_ids)),
+            "indicator_across_cities": lambda cur: queries.indicator_across_cities(cur, rng.choice(indicator_ids)),
+            "coverage": lambda cur: queries.coverage(cur),
+            "cities": lambda cur: queries.cities(cur),
+            "source_passage": lambda cur: queries.source_passage(cur, rng.randint(1, max_obs)),
+        }
+        timings: dict[str, list[float]] = {name: [] for name in page_queries}
+        for _ in range(query_runs):
+            for name, query in page_queries.items():
+                start = time.perf_counter()
+                with con.cursor() as cur:
+                    query(cur)
+                timings[name].append((time.perf_counter() - start) * 1000)
+        all_ms = [t for values in timings.values() for t in values]
+        con.close()
+    return {
+        "cities": n_cities,
+        "observations": loaded,
+        "observations_written": n_obs,
+        "parse_floor_s": round(parse_s, 4),
+        "build_s": round(build_s, 4),
+        "build_over_floor": round(build_s / parse_s, 2),
+        "query_median_ms": round(statistics.median(all_ms), 3),
+        "query_p95_ms": round(sorted(all_ms)[int(0.95 * (len(all_ms) - 1))], 3),
+        "query_runs": query_runs,
+        **{f"query_{name}_median_ms": round(statistics.median(v), 3) for name, v in timings.items()},
+    }
+
+
+def describe(result: dict) -> str:
+    """The measurements as readable lines."""
+    lines = [
+        f"synthetic cities:      {result['cities']} ({result['observations']} observations)",
+        f"parse floor (C YAML):  {result['parse_floor_s']:.3f} s",
+        f"validate + load + db:  {result['build_s']:.3f} s  ({result['build_over_floor']}x the floor; target <= 2.5x)",
+        f"page queries:          median {result['query_median_ms']:.2f} ms, p95 {result['query_p95_ms']:.2f} ms "
+        f"over {result['query_runs']} runs each (target median <= 50 ms)",
+    ]
+    for key, value in result.items():
+        if key.startswith("query_") and key.endswith("_median_ms") and key != "query_median_ms":
+            lines.append(f"  {key[6:-10]:<24} {value:.2f} ms")
+    return "\n".join(lines)

@@ -1,0 +1,256 @@
+"""Named queries for the pages: one SQL statement each, a cursor in, a DataFrame out.
+
+Every function takes a DuckDB cursor (one per script run: a connection shared across
+Streamlit's threads returns other sessions' rows) and parameters, never formatted SQL.
+Tables and views are built by load.build_database.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from metrics.text import SourceText
+
+Cursor = duckdb.DuckDBPyConnection
+
+
+def cities(cur: Cursor) -> pd.DataFrame:
+    """Every loaded city with its reports' span and how much it reports."""
+    return cur.execute(
+        """
+        SELECT c.*,
+               (SELECT min(period_start) FROM reports r WHERE r.city_id = c.city_id) AS period_start,
+               (SELECT max(period_end) FROM reports r WHERE r.city_id = c.city_id) AS period_end,
+               (SELECT count(DISTINCT indicator_id) FROM observations o WHERE o.city_id = c.city_id) AS n_indicators,
+               (SELECT count(DISTINCT split_part(indicator_id, '.', 1)) FROM observations o
+                 WHERE o.city_id = c.city_id) AS n_categories,
+               (SELECT count(*) FROM observations o WHERE o.city_id = c.city_id) AS n_observations
+        FROM cities c
+        ORDER BY c.city_id
+        """
+    ).df()
+
+
+def categories(cur: Cursor) -> pd.DataFrame:
+    """Categories in catalog order, with how many indicators and reporting cities each has."""
+    return cur.execute(
+        """
+        SELECT k.*,
+               (SELECT count(*) FROM indicators i WHERE i.category_id = k.category_id) AS n_indicators,
+               (SELECT count(DISTINCT city_id) FROM observations_full o
+                 WHERE o.category_id = k.category_id) AS n_cities
+        FROM categories k
+        ORDER BY k.sort_order
+        """
+    ).df()
+
+
+def indicators(cur: Cursor, category_id: str | None = None) -> pd.DataFrame:
+    """Indicators (of one category, or all) in catalog order, with how many cities report each."""
+    return cur.execute(
+        """
+        SELECT i.*, (SELECT count(DISTINCT city_id) FROM observations o
+                      WHERE o.indicator_id = i.indicator_id) AS n_cities
+        FROM indicators i
+        WHERE $category IS NULL OR i.category_id = $category
+        ORDER BY i.sort_order
+        """,
+        {"category": category_id},
+    ).df()
+
+
+def compare_category(cur: Cursor, category_id: str, city_ids: list[str] | None = None) -> pd.DataFrame:
+    """One category across cities: a value per indicator, city, report and period."""
+    return cur.execute(
+        """
+        SELECT * FROM indicator_values
+        WHERE category_id = $category AND ($cities IS NULL OR list_contains($cities, city_id))
+        ORDER BY indicator_order, value DESC, city_id
+        """,
+        {"category": category_id, "cities": city_ids},
+    ).df()
+
+
+def indicator_across_cities(cur: Cursor, indicator_id: str) -> pd.DataFrame:
+    """One indicator in every city that reports it, absolute and per 100,000 residents."""
+    return cur.execute(
+        """
+        SELECT v.*, c.population_source
+        FROM indicator_values v JOIN cities c USING (city_id)
+        WHERE v.indicator_id = $indicator
+        ORDER BY v.value DESC, v.city_id
+        """,
+        {"indicator": indicator_id},
+    ).df()
+
+
+def city_profile(cur: Cursor, city_id: str) -> pd.DataFrame:
+    """One city's observations, by category and indicator in catalog order."""
+    return cur.execute(
+        """
+        SELECT * FROM observations_full
+        WHERE city_id = $city
+        ORDER BY category_order, indicator_order, period_start, observation_id
+        """,
+        {"city": city_id},
+    ).df()
+
+
+def coverage(cur: Cursor) -> pd.DataFrame:
+    """Cities by categories: how many indicators each city reports in each category (0 rows absent)."""
+    return cur.execute(
+        """
+        SELECT c.city_id, k.category_id, k.sort_order AS category_order,
+               count(DISTINCT o.indicator_id) AS n_indicators
+        FROM cities c CROSS JOIN categories k
+        LEFT JOIN observations_full o ON o.city_id = c.city_id AND o.category_id = k.category_id
+        GROUP BY ALL
+        ORDER BY c.city_id, k.sort_order
+        """
+    ).df()
+
+
+def observations(
+    cur: Cursor,
+    city_ids: list[str] | None = None,
+    category_ids: list[str] | None = None,
+    indicator_ids: list[str] | None = None,
+) -> pd.DataFrame:
+    """The full observation table, optionally filtered, in a stable order."""
+    return cur.execute(
+        """
+        SELECT * FROM observations_full
+        WHERE ($cities IS NULL OR list_contains($cities, city_id))
+          AND ($categories IS NULL OR list_contains($categories, category_id))
+          AND ($indicators IS NULL OR list_contains($indicators, indicator_id))
+        ORDER BY city_id, category_order, indicator_order, observation_id
+        """,
+        {"cities": city_ids, "categories": category_ids, "indicators": indicator_ids},
+    ).df()
+
+
+EXPORT_COLUMNS = [
+    "city_id", "indicator_id", "category_id", "value", "unit", "qualifier", "value_as_written",
+    "unit_as_written", "period_start", "period_end", "cumulative", "report_id", "quote",
+]
+
+
+def export_rows(cur: Cursor) -> pd.DataFrame:
+    """One row per observation, the documented export columns first, then context."""
+    return cur.execute(
+        """
+        SELECT city_id, indicator_id, category_id, value,
+               CASE unit_kind WHEN 'yuan' THEN '元' WHEN 'percent' THEN '%' ELSE measure_word_zh END AS unit,
+               qualifier, value_as_written, unit_as_written, period_start, period_end, cumulative,
+               report_id, quote,
+               unit_kind, breakdown_zh, breakdown_en, note, per_100k, population, population_year,
+               population_basis, population_verified, city_zh, city_en, indicator_zh, indicator_en,
+               publisher, published, source_path, observation_id
+        FROM observations_full
+        ORDER BY city_id, category_order, indicator_order, observation_id
+        """
+    ).df()
+
+
+def reports(cur: Cursor) -> pd.DataFrame:
+    """The source articles, one row per report, without their text."""
+    return cur.execute(
+        """
+        SELECT r.* EXCLUDE (source_text), c.name_zh AS city_zh, c.name_en AS city_en,
+               (SELECT count(*) FROM observations o WHERE o.report_id = r.report_id) AS n_observations
+        FROM reports r JOIN cities c USING (city_id)
+        ORDER BY r.city_id, r.period_start
+        """
+    ).df()
+
+
+def report_text(cur: Cursor, report_id: str) -> pd.DataFrame:
+    """The source text of one report, with its quotes (for the annotated article)."""
+    return cur.execute(
+        """
+        SELECT r.report_id, r.source_text, list(o.quote ORDER BY o.observation_id) AS quotes,
+               list(o.observation_id ORDER BY o.observation_id) AS observation_ids
+        FROM reports r LEFT JOIN observations o USING (report_id)
+        WHERE r.report_id = $report
+        GROUP BY ALL
+        """,
+        {"report": report_id},
+    ).df()
+
+
+def problems(cur: Cursor) -> pd.DataFrame:
+    """The located problems of the city files that failed to load."""
+    return cur.execute("SELECT * FROM problems ORDER BY path, line, col").df()
+
+
+def source_passage(cur: Cursor, observation_id: int, context: int = 160) -> dict | None:
+    """The quote of one observation in its article: report, date, and the passage around it.
+
+    Returns a dict with the passage split into `before`, `quote` and `after` (as published,
+    so the quote can be highlighted), or None for an unknown observation.
+    """
+    row = cur.execute(
+        """
+        SELECT o.observation_id, o.quote, o.city_zh, o.city_en, o.indicator_zh, o.indicator_en,
+               o.report_id, o.report_title_zh, o.report_title_en, o.publisher, o.published,
+               o.published_note, o.source_path, o.period_start, o.period_end, o.cumulative,
+               o.value, o.qualifier, o.value_as_written, o.unit_as_written, o.note, r.source_text, r.url
+        FROM observations_full o JOIN reports r USING (report_id)
+        WHERE o.observation_id = $id
+        """,
+        {"id": int(observation_id)},
+    ).fetchone()
+    if row is None:
+        return None
+    names = [d[0] for d in cur.description]
+    record = dict(zip(names, row))
+    source = SourceText.from_raw(record.pop("source_text"))
+    body = source.body
+    span = source.find(record["quote"])
+    if span is None:  # the loader proved the quote is there; keep the page working regardless
+        record.update(before="", highlighted=record["quote"], after="")
+        return record
+    start, end = span
+    lo = max(0, start - context)
+    hi = min(len(body), end + context)
+    record.update(
+        before=("…" if lo > 0 else "") + body[lo:start],
+        highlighted=body[start:end],
+        after=body[end:hi] + ("…" if hi < len(body) else ""),
+    )
+    return record
+
+
+def article_with_quotes(cur: Cursor, report_id: str) -> list[tuple[str, int | None]]:
+    """A report's article cut into segments; each quoted segment carries its observation id."""
+    frame = report_text(cur, report_id)
+    if frame.empty:
+        return []
+    row = frame.iloc[0]
+    source = SourceText.from_raw(row["source_text"])
+    body = source.body
+    spans = []
+    for quote, obs_id in zip(row["quotes"], row["observation_ids"]):
+        if quote is None:
+            continue
+        span = source.find(quote)
+        if span:
+            spans.append((span[0], span[1], int(obs_id)))
+    spans.sort()
+    segments: list[tuple[str, int | None]] = []
+    at = 0
+    for start, end, obs_id in spans:
+        if start < at:  # overlapping quotes: extend the previous highlight
+            if end > at and segments:
+                text, prev = segments[-1]
+                segments[-1] = (text + body[at:end], prev)
+                at = end
+            continue
+        if start > at:
+            segments.append((body[at:start], None))
+        segments.append((body[start:end], obs_id))
+        at = end
+    if at < len(body):
+        segments.append((body[at:], None))
+    return segments
