@@ -70,9 +70,19 @@ def normalise_with_map(text: str) -> tuple[str, list[int]]:
     return simplified, offsets
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def normalise(text: str) -> str:
-    """Normalises text for matching: no annotations, simplified, half-width, no white space."""
-    return normalise_with_map(text)[0]
+    """Normalises text for matching: no annotations, simplified, half-width, no white space.
+
+    The same result as normalise_with_map, without the offsets, at C speed.
+    """
+    folded = _SPACE.sub("", unicodedata.normalize("NFKC", _ANNOTATION.sub("", text)))
+    simplified = to_simplified(folded)
+    if len(simplified) != len(folded):
+        return normalise_with_map(text)[0]
+    return simplified
 
 
 def article_body(source: str) -> tuple[str, int]:
