@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from metrics import schema, yamlio
 from metrics.numbers import find_mentions
 from metrics.text import HEADER_END, article_body, normalise
-from metrics.units import UnitError, to_canonical
+from metrics.units import UnitError, parse_unit, to_canonical
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -77,11 +77,15 @@ def display_path(path: Path) -> str:
 
 
 def _pydantic_problems(exc: ValidationError, doc: yamlio.Document, where: str, prefix: tuple = ()) -> list[Problem]:
-    problems = []
+    # entries: [line, col, field name, messages, suffix]; the branches of one union (a date or
+    # 'unknown') are merged into one problem, since the editor made one mistake.
+    entries: list[list] = []
+    unions: dict[tuple, list] = {}
     for err in exc.errors(include_url=False):
         loc = prefix + tuple(step for step in err["loc"] if not _is_union_branch(step))
         kind = err["type"]
         message = err["msg"]
+        suffix = ""
         if kind == "extra_forbidden":
             line, col = doc.locate_key(loc)
             message = f"unknown key '{loc[-1]}'; check its spelling against data/README.md"
@@ -94,8 +98,21 @@ def _pydantic_problems(exc: ValidationError, doc: yamlio.Document, where: str, p
                 message = message[len("Value error, "):]
             got = err.get("input")
             if kind not in ("model_type", "dict_type") and not isinstance(got, (dict, list)):
-                message = f"{message} (got {got!r})"
-        field_name = ".".join(str(s) for s in loc)
+                suffix = f" (got {got!r})"
+        is_branch = len(loc) < len(prefix) + len(err["loc"])
+        if is_branch and loc in unions:
+            if message not in unions[loc][3]:
+                unions[loc][3].append(message)
+            continue
+        entry = [line, col, ".".join(str(s) for s in loc), [message], suffix]
+        entries.append(entry)
+        if is_branch:
+            unions[loc] = entry
+    problems = []
+    for line, col, field_name, messages, suffix in entries:
+        message = messages[0] + "".join(
+            " or " + m.removeprefix("Input should be ") for m in messages[1:]
+        ) + suffix
         problems.append(Problem(where, line, col, f"{field_name}: {message}" if field_name else message))
     return problems
 
@@ -152,18 +169,20 @@ def _quote_problem(quote: str, normalised_source: str) -> str | None:
 _QUALIFIER_WORDS = {"exact": "no qualifier", "more_than": "余/多/超过", "nearly": "近", "about": "约"}
 
 
-def _number_problems(obs: schema.Observation, canonical: float, multiplier_free: float) -> list[str]:
-    """Checks that the number as written is in the quote, with the qualifier the quote gives it."""
+def _number_problems(obs: schema.Observation) -> list[str]:
+    """Checks that the number as written is in the quote, with the qualifier the quote gives it.
+
+    The value times the unit's multiplier (2.6 万人 -> 26,000) must equal a number of the quote
+    read with its own multiplier (2.6万余人 -> 26,000): 26000 万人 for "2.6万" is caught.
+    """
+    expected = float(obs.value) * parse_unit(obs.unit)[0]
     mentions = find_mentions(normalise(obs.quote))
-    matches = [
-        m for m in mentions
-        if _same(m.value, canonical) or _same(m.value, multiplier_free) or _same(m.value, float(obs.value))
-    ]
+    matches = [m for m in mentions if _same(m.value, expected)]
     if not matches:
         written = ", ".join(m.written for m in mentions) or "none"
         return [
             f"value {obs.value:g} {obs.unit} is not in the quote (numbers in the quote: {written}); "
-            "expected the number as the article writes it"
+            "expected the number and unit as the article writes them"
         ]
     if any(m.qualifier == obs.qualifier for m in matches):
         return []
@@ -188,9 +207,9 @@ def load_city(path: Path, catalog: schema.Catalog, data_dir: Path) -> tuple[City
     if len(raw) > yamlio.MAX_BYTES:
         return None, [Problem(where, 1, 1, f"file is larger than {yamlio.MAX_BYTES // 1_000_000} MB; expected a city file")]
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(where, 1, 1, f"file is not UTF-8 (byte {exc.start}); save it as UTF-8")]
+        text = yamlio.decode(raw)
+    except yamlio.YamlError as exc:
+        return None, [Problem(where, exc.line, exc.col, exc.message)]
     return load_city_text(text, where, path.stem, catalog, data_dir, path=path)
 
 
@@ -281,8 +300,7 @@ def load_city_text(
                 message = _quote_problem(obs.quote, normalised_sources[obs.report])
                 if message:
                     obs_problems.append(("quote", message))
-            multiplier_free = canonical if canonical == obs.value else float(obs.value)
-            obs_problems += [("quote", m) for m in _number_problems(obs, canonical, multiplier_free)]
+            obs_problems += [("quote", m) for m in _number_problems(obs)]
             if header is not None and obs.report in header.reports:
                 report = header.reports[obs.report]
                 period = obs.period or report.period
