@@ -114,7 +114,7 @@ class Report(Strict):
 
 class Observation(Strict):
     indicator: IndicatorId
-    value: Annotated[float, Field(ge=0, allow_inf_nan=False)] | Annotated[int, Field(ge=0)]
+    value: Annotated[float, Field(ge=0, allow_inf_nan=False)]  # strict float takes ints too
     unit: Text
     qualifier: Qualifier = "exact"
     report: ReportId

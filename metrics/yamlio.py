@@ -33,12 +33,23 @@ def _mark(node_or_mark: Any) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
+class _AliasError(YamlError):
+    """An alias was met; its node's mark is the anchor's, so parse() relocates it to the alias."""
+
+
+def _first_alias(text: str) -> tuple[int, int] | None:
+    for token in yaml.scan(text, Loader=yaml.CSafeLoader):
+        if isinstance(token, yaml.AliasToken):
+            return _mark(token)
+    return None
+
+
 class StrictLoader(yaml.CSafeLoader):
     """CSafeLoader that rejects aliases, duplicate keys and ambiguous YAML 1.1 scalars."""
 
     def construct_object(self, node, deep=False):
         if node in self.constructed_objects or node in self.recursive_objects:
-            raise YamlError("aliases (*name) are not allowed; write the value out in full", *_mark(node))
+            raise _AliasError("aliases (*name) are not allowed; write the value out in full", *_mark(node))
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node, deep=False):
@@ -80,8 +91,16 @@ class StrictLoader(yaml.CSafeLoader):
             )
         return super().construct_yaml_bool(node)
 
+    def construct_yaml_timestamp(self, node):
+        # PyYAML's resolver takes 2024-13-01 for a date and then raises a bare ValueError.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise YamlError(f"'{node.value}' is not a valid date ({exc}); write YYYY-MM-DD", *_mark(node)) from None
+
 
 StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_timestamp)
 StrictLoader.add_constructor("tag:yaml.org,2002:bool", StrictLoader.construct_yaml_bool)
 StrictLoader.add_constructor("tag:yaml.org,2002:map", StrictLoader.construct_mapping)
 
@@ -140,6 +159,8 @@ def parse(text: str) -> Document:
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None
+    except _AliasError as exc:
+        raise YamlError(exc.message, *(_first_alias(text) or (exc.line, exc.col))) from None
     except YamlError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -155,13 +176,22 @@ def parse(text: str) -> Document:
     return Document(data=data, root=root)
 
 
+def decode(raw: bytes) -> str:
+    """Decodes UTF-8 (with or without BOM); raises YamlError at the line and column of a bad byte."""
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    raw = raw[bom:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = len(raw[line_start:exc.start].decode("utf-8")) + 1
+        raise YamlError(f"file is not UTF-8 (byte {exc.start + bom}); save it as UTF-8", line, col) from None
+
+
 def read(path: Path) -> Document:
     """Reads and parses a YAML file strictly (UTF-8 required)."""
     raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
         raise YamlError(f"file is larger than {MAX_BYTES // 1_000_000} MB; split it or remove what is not data")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise YamlError(f"file is not UTF-8 (byte {exc.start}); save it as UTF-8") from None
-    return parse(text)
+    return parse(decode(raw))

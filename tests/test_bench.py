@@ -1,0 +1,64 @@
+"""metrics.bench: synthetic cities that validate, and measurements that are real."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from metrics import bench, load
+from metrics.__main__ import main
+
+KEYS = {"cities", "observations", "parse_floor_s", "build_s", "query_median_ms"}
+QUERIES = ("compare_category", "city_profile", "indicator_across_cities", "coverage", "cities", "source_passage")
+
+
+def test_synthetic_cities_validate(tmp_path):
+    folder = tmp_path / "data"
+    # about 100 observations a city, as the benchmark writes them: more than there are count
+    # indicators, so some indicators come as breakdown parts
+    written = bench.write_synthetic(folder, n_cities=3, observations=100)
+    assert written == 300
+    dataset = load.load_all(folder)
+    assert dataset.problems == []
+    assert sorted(dataset.cities) == ["city0000", "city0001", "city0002"]
+    observations = [o for c in dataset.cities.values() for o in c.observations]
+    assert len(observations) == 300
+    assert {o.qualifier for o in observations} == {"exact", "more_than"}
+    assert any(o.breakdown for o in observations)
+
+
+@pytest.fixture(scope="module")
+def result() -> dict:
+    return bench.run(3, observations_per_city=40, query_runs=5, repeats=1)
+
+
+def test_run_reports_real_measurements(result):
+    assert KEYS <= set(result)
+    assert result["cities"] == 3
+    assert result["observations"] == result["observations_written"] == 120
+    assert result["query_runs"] == 5
+    for key in ("parse_floor_s", "build_s", "query_median_ms", "query_p95_ms"):
+        assert result[key] > 0, key
+    assert result["build_s"] > result["parse_floor_s"]  # validating does more than parsing
+    assert result["build_over_floor"] == pytest.approx(result["build_s"] / result["parse_floor_s"], rel=0.05)
+    assert result["query_p95_ms"] >= result["query_median_ms"]
+    for name in QUERIES:
+        assert result[f"query_{name}_median_ms"] > 0, name
+
+
+def test_describe_prints_what_was_measured(result):
+    text = bench.describe(result)
+    assert "synthetic cities:      3 (120 observations)" in text
+    assert f"{result['parse_floor_s']:.3f} s" in text and f"{result['build_s']:.3f} s" in text
+    assert all(name in text for name in QUERIES)
+
+
+def test_cli_bench_json_is_the_last_line(capsys):
+    assert main(["bench", "--cities", "2", "--observations", "25", "--runs", "3", "--json"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    summary = json.loads(lines[-1])
+    assert KEYS <= set(summary)
+    assert summary["cities"] == 2 and summary["observations"] == 50
+    assert summary["parse_floor_s"] > 0 and summary["build_s"] > 0 and summary["query_median_ms"] > 0
+    assert lines[0].startswith("synthetic cities:")

@@ -1,0 +1,105 @@
+"""metrics.format: display strings for values, qualifiers, money, periods and denominators."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from metrics.format import format_number, format_per_100k, format_period, format_population, format_value
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (1234.5, "1,234.5"),
+        (2000.0, "2,000"),
+        (2000, "2,000"),
+        (0.7, "0.7"),
+        (1.25, "1.25"),
+        (1.2, "1.2"),
+        (0, "0"),
+        (float("nan"), ""),  # not reported renders as nothing, never as 0
+        (None, ""),
+    ],
+)
+def test_format_number(value, expected):
+    assert format_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        # qualifiers travel to every label
+        ((2000, "more_than", "count", "人"), "2,000+ 人"),
+        ((400, "nearly", "count", "场"), "≈400 场"),
+        ((400, "about", "count", "场"), "~400 场"),
+        ((122, "exact", "count", "场"), "122 场"),
+        ((122, "exact", "count", ""), "122"),
+        # money: 万元/亿元 in Chinese, yuan in English
+        ((120_000_000, "exact", "yuan", "", "zh"), "1.2亿元"),
+        ((2_300_000, "exact", "yuan", "", "zh"), "230万元"),
+        ((160_000, "more_than", "yuan", "", "zh"), "16万元+"),
+        ((8000, "exact", "yuan", "", "zh"), "8,000元"),
+        ((120_000_000, "exact", "yuan", "", "en"), "¥120 m"),
+        ((8000, "about", "yuan", "", "en"), "~¥8 k"),
+        ((500, "exact", "yuan", "", "en"), "¥500"),
+        # percent
+        ((98.5, "exact", "percent"), "98.5%"),
+        ((0.7, "nearly", "percent"), "≈0.7%"),
+        # an unknown qualifier shows the bare value rather than failing
+        ((5, "odd", "count", "个"), "5 个"),
+    ],
+)
+def test_format_value(args, expected):
+    assert format_value(*args) == expected
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ((12.34, "exact"), "12.3"),
+        ((1234.56, "more_than"), "1,234.6+"),
+        ((5.0, "nearly"), "≈5.0"),
+        ((None, "exact"), "—"),
+        ((float("nan"), "exact"), "—"),
+    ],
+)
+def test_format_per_100k(args, expected):
+    assert format_per_100k(*args) == expected
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (("2023-01-01", "2023-12-31"), "2023年"),
+        (("2023-01-01", "2023-12-31", False, "en"), "2023"),
+        (("2020-01-01", "2022-12-31"), "2020–2022年"),
+        (("2020-01-01", "2022-12-31", False, "en"), "2020–2022"),
+        (("2023-01-01", "2023-06-19"), "2023年1–6月"),
+        (("2023-01-01", "2023-06-19", False, "en"), "2023-01 to 06"),
+        (("2022-07-01", "2023-06-30"), "2022年7月–2023年6月"),
+        (("2022-07-01", "2023-06-30", False, "en"), "2022-07 to 2023-06"),
+        (("2021-01-01", "2023-06-19", True), "累计至2023年6月"),
+        (("2021-01-01", "2023-06-19", True, "en"), "cumulative to 2023-06"),
+        # dates, datetimes and strings with a time all work
+        ((dt.date(2023, 1, 1), dt.datetime(2023, 12, 31, 0, 0)), "2023年"),
+        (("2023-01-01 00:00:00", "2023-12-31 00:00:00", False, "en"), "2023"),
+    ],
+)
+def test_format_period(args, expected):
+    assert format_period(*args) == expected
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        ((4_986_192, 2020, "census", True), "498.62万人（2020年人口普查）"),
+        ((4_594_000, 2023, "resident_year_end", False), "459.40万人（2023年年末常住人口）（未核实）"),
+        ((559_700, 2021, "resident_year_end", True, "en"), "559,700 (2021 year-end resident population)"),
+        ((4_594_000, 2023, "resident_year_end", False, "en"), "4,594,000 (2023 year-end resident population) (unverified)"),
+        ((4_704_138, 2020, "census", True, "en"), "4,704,138 (2020 census)"),
+    ],
+)
+def test_format_population(args, expected):
+    assert format_population(*args) == expected
