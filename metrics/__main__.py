@@ -16,6 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import duckdb
+
 from metrics import load, queries
 
 
@@ -55,16 +57,21 @@ def cmd_build(args) -> int:
     for problem in dataset.problems:
         print(problem, file=sys.stderr)
     out = Path(args.out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Build beside the target and rename: readers never see a half-written database, and a
-    # failed build leaves the previous file untouched.
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".duckdb", dir=out.parent)
+    if out.is_dir():
+        print(f"{args.out}: is a folder; expected a file path such as build/federation.duckdb", file=sys.stderr)
+        return 1
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # Build beside the target and rename: readers never see a half-written database, and a
+        # failed build leaves the previous file untouched.
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".duckdb", dir=out.parent)
+    except OSError as exc:
+        print(f"{args.out}: cannot write there ({exc.strerror}); expected a writable file path", file=sys.stderr)
+        return 1
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()
     try:
-        import duckdb
-
         con = duckdb.connect(str(tmp))
         load.build_database(dataset, con)
         con.close()
@@ -95,8 +102,13 @@ def cmd_export(args) -> int:
     else:
         out = Path(args.out)
         tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out)
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, out)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            print(f"{args.out}: cannot write there ({exc.strerror}); expected a writable file path", file=sys.stderr)
+            return 1
         print(f"wrote {out}: {len(frame)} observations", file=sys.stderr)
     return 1 if dataset.problems else 0
 

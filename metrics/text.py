@@ -123,5 +123,7 @@ class SourceText:
         at = self.normalised.find(needle)
         if at < 0:
             return None
-        end_index = at + len(needle) - 1
-        return self.offsets[at], self.offsets[end_index] + 1
+        end = self.offsets[at + len(needle) - 1] + 1
+        body = self.body
+        trailing = _ANNOTATION.match(body, end)  # 業(yè): the annotation belongs to the quote
+        return self.offsets[at], trailing.end() if trailing else end

@@ -204,10 +204,6 @@ def test_build_into_a_read_only_folder_leaves_the_existing_file_untouched(tmp_pa
     assert out.read_bytes() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="metrics/__main__.py lets OSError from a bad --out escape as a traceback (reported; not a file of the data-layer tests)",
-)
 @pytest.mark.parametrize(
     "args",
     [
