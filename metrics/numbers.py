@@ -20,8 +20,9 @@ CN_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS
 
 # Measure words and units that may follow a number, longest first so 人次 wins over 人.
 MEASURE_WORDS = (
-    "人次", "场次", "万元", "亿元", "元", "%", "人", "名", "位", "场", "次", "期", "户", "个", "处",
-    "件", "起", "对", "份", "篇", "节", "项", "家", "所", "张", "村", "对", "余",
+    "人次", "场次", "户次", "万元", "亿元", "元", "%", "人", "名", "位", "场", "次", "期", "户", "个", "处",
+    "件", "起", "对", "份", "篇", "节", "项", "家", "所", "张", "村", "余", "支", "批", "条", "册",
+    "本", "座", "套", "间",
 )
 _MEASURE = "|".join(re.escape(m) for m in sorted(set(MEASURE_WORDS) - {"余"}, key=len, reverse=True))
 
@@ -37,7 +38,11 @@ _NUMBER = re.compile(
     rf"(?P<number>\d+(?:,\d{{3}})*(?:\.\d+)?(?P<mult>[万亿千])?|[{CN_NUMERAL_CHARS}]+)"
     rf"(?P<suffix>余|多)?"
     rf"(?P<unit>{_MEASURE})?"
+    rf"(?P<after>以上|左右)?"
 )
+# Qualifiers written after the unit: "100人以上" is more than 100, "400场左右" about 400.
+_AFTER_QUALIFIERS = {"以上": "more_than", "左右": "about"}
+_SCALES = {"万": 10_000, "亿": 100_000_000}
 
 
 def parse_chinese_numeral(text: str) -> float | None:
@@ -75,18 +80,35 @@ class Mention:
     value: float  # the number itself, multipliers applied: 26000
     qualifier: str
     unit: str  # the measure word or unit after it ("人", "万元" becomes 元 with the multiplier), or ""
+    base: float | None = None  # the number before its scale: 2.6 for "2.6万", 2 for "两万"
+    scale: str = ""  # 万 or 亿 when written after the number (in the number or as 万元/亿元)
 
     @property
     def text(self) -> str:
         return self.written
 
+    @property
+    def value_as_written(self) -> float:
+        """The value as a city file writes it, beside `unit_as_written`: 2.6 for "2.6万人"."""
+        return self.value if self.base is None else self.base
 
-def _unit_multiplier(unit: str) -> tuple[float, str]:
-    if unit == "万元":
-        return 10_000, "元"
-    if unit == "亿元":
-        return 100_000_000, "元"
-    return 1, unit
+    @property
+    def unit_as_written(self) -> str:
+        """The unit as a city file writes it: "万人" for "2.6万人", "万元" for "230万元", "" if none."""
+        return self.scale + self.unit if self.unit else self.scale
+
+
+def _split_scale(number: str) -> tuple[float | None, str]:
+    """Splits a trailing 万/亿 off a number as written: "2.6万" -> (2.6, "万"), "两万" -> (2, "万")."""
+    if len(number) < 2 or number[-1] not in _SCALES:
+        return None, ""
+    head = number[:-1]
+    if head[0].isdigit():
+        return float(head.replace(",", "")), number[-1]
+    if any(c in _BIG_UNITS for c in head):  # "一万二千万" is not written; keep the whole
+        return None, ""
+    parsed = parse_chinese_numeral(head)
+    return (parsed, number[-1]) if parsed is not None else (None, "")
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -105,15 +127,21 @@ def find_mentions(text: str) -> list[Mention]:
             if parsed is None:
                 continue
             value = parsed
+        base, scale = _split_scale(number)
         unit = m.group("unit") or ""
-        unit_mult, unit = _unit_multiplier(unit)
-        value *= unit_mult
+        if unit in ("万元", "亿元"):
+            base, scale = value, unit[0]
+            value *= _SCALES[scale]
+            unit = "元"
         qualifier = "exact"
         if m.group("prefix"):
             qualifier = dict(_PREFIX_QUALIFIERS)[m.group("prefix")]
         if m.group("suffix"):
             qualifier = "more_than"
+        if m.group("after"):
+            qualifier = _AFTER_QUALIFIERS[m.group("after")]
         mentions.append(
-            Mention(start=m.start(), end=m.end(), written=number, value=value, qualifier=qualifier, unit=unit)
+            Mention(start=m.start(), end=m.end(), written=number, value=value, qualifier=qualifier, unit=unit,
+                    base=base, scale=scale)
         )
     return mentions

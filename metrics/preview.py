@@ -1,0 +1,100 @@
+"""Previewing an unsaved city file: validated from text with its article, beside the saved cities.
+
+The editor page hands over a pasted or uploaded city file and article as text. `validate_city`
+checks the file with the strict loader, using the article as the source of every report whose
+source file is not under data/ yet; `with_city` returns the saved dataset with the new city added
+(or replacing the saved one of the same id), ready for an in-memory database. Nothing here reads
+the user's disk or writes anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from metrics import load, schema, yamlio
+from metrics.text import article_body
+
+MAX_CITY_BYTES = 500_000  # a city file with a hundred observations is about 25 KB
+MAX_ARTICLE_BYTES = 1_000_000
+
+
+class UploadError(ValueError):
+    """An upload that cannot be read: too large, or not UTF-8 text."""
+
+
+def decode_upload(data: bytes, limit: int, what: str) -> str:
+    """Decodes an uploaded file as UTF-8 text within a size limit; raises UploadError saying why not."""
+    if len(data) > limit:
+        raise UploadError(f"{what} is {len(data) / 1_000_000:.1f} MB; the limit is {limit / 1_000_000:g} MB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UploadError(f"{what} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+
+
+def source_file_text(article: str, publisher: str | None = None, published: str | None = None) -> str:
+    """The article as a source file: unchanged when it has a header already, else below a new one."""
+    if article_body(article)[1]:
+        return article
+    lines = [
+        f"发布者 Publisher: {publisher or 'unknown'}",
+        f"发布日期 Published: {published or 'unknown'}",
+        "---",
+    ]
+    return "\n".join(lines) + "\n" + article.lstrip("\ufeff")
+
+
+def _peek(text: str) -> dict:
+    """The city file's mapping if it parses, else {} (the loader reports the error with its line)."""
+    try:
+        data = yamlio.parse(text).data
+    except yamlio.YamlError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def file_stem(text: str, file_name: str | None = None) -> str:
+    """The file name (without .yaml) a city file would be saved under: the uploaded name, else its id."""
+    if file_name:
+        return Path(file_name).stem
+    city_id = _peek(text).get("id")
+    return city_id if isinstance(city_id, str) and re.fullmatch(r"[a-z][a-z0-9_]*", city_id) else "new_city"
+
+
+def validate_city(
+    text: str,
+    catalog: schema.Catalog,
+    data_dir: Path,
+    article: str | None = None,
+    file_name: str | None = None,
+) -> tuple[load.CityData | None, list[load.Problem]]:
+    """Validates a city file given as text; `article` stands in for report sources not yet saved."""
+    stem = file_stem(text, file_name)
+    where = f"cities/{stem}.yaml"
+    size = len(text.encode("utf-8"))
+    if size > MAX_CITY_BYTES:
+        return None, [load.Problem(where, 1, 1, f"the file is {size // 1000} KB; a city file is at most "
+                                                f"{MAX_CITY_BYTES // 1000} KB")]
+    extra: dict[str, str] = {}
+    reports = _peek(text).get("reports")
+    if article and isinstance(reports, dict):
+        for report in reports.values():
+            source = report.get("source") if isinstance(report, dict) else None
+            if isinstance(source, str) and not (data_dir / source).is_file():
+                published = report.get("published")
+                extra[source] = source_file_text(article, report.get("publisher"), str(published) if published else None)
+    return load.load_city_text(text, where, stem, catalog, data_dir, extra_sources=extra)
+
+
+def with_city(base: load.Dataset, city: load.CityData) -> load.Dataset:
+    """The saved dataset with one more city (or its saved version replaced); `base` is left as it is."""
+    cities = dict(base.cities)
+    cities[city.header.id] = city
+    replaced = f"{city.header.id}.yaml"
+    return load.Dataset(
+        catalog=base.catalog,
+        cities=cities,
+        problems=[p for p in base.problems if not p.path.endswith(replaced)],
+        failed_files=[f for f in base.failed_files if not f.endswith(replaced)],
+    )

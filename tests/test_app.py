@@ -1,0 +1,511 @@
+"""AppTest tests of every page: runs, key elements, deep links, language, "not reported", a broken file.
+
+Pages run two ways: through dashboard.py (navigation, sidebar, language switch) and on their
+own (`AppTest.from_file("pages/x.py")`), which is how deep links are checked: the query
+parameters are set before the first run, as a browser opening a shared link would. Streamlit's
+caches outlive an AppTest instance, so every test starts with cleared caches; tests that need
+other data point FEDERATION_DATA_DIR at a copy of data/.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from metrics import load, queries
+from ui import exports, render
+from ui.store import ENV_DATA_DIR, PREVIEW_KEY, Store
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+PAGES = ["overview", "compare", "city", "indicator", "data", "about"]
+TIMEOUT = 60
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(monkeypatch):
+    """Every test reads the shipped data with empty caches, unless it points elsewhere."""
+    monkeypatch.delenv(ENV_DATA_DIR, raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def data_dir_copy(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of data/ that the app reads instead of the shipped folder."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    monkeypatch.setenv(ENV_DATA_DIR, str(target))
+    return target
+
+
+@pytest.fixture
+def broken_zibo(data_dir_copy: Path) -> Path:
+    """The data copy with zibo.yaml broken: an observation's value is a word, not a number."""
+    path = data_dir_copy / "cities" / "zibo.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "value: 700\n" in text, "fixture expects Zibo's 700 disputes mediated"
+    path.write_text(text.replace("value: 700\n", "value: seven hundred\n", 1), encoding="utf-8")
+    return data_dir_copy
+
+
+def page(name: str, **params: str) -> AppTest:
+    """A page run on its own, opened with the given query parameters."""
+    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    return at.run()
+
+
+def app(**params: str) -> AppTest:
+    """The whole app (dashboard.py) on its default page."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Every text the run drew, as one string (markdown, captions, titles, alerts, code)."""
+    parts = []
+    for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "code"):
+        parts += [str(element.value) for element in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def unescape(text: str) -> str:
+    """Markdown-escaped text back to plain text (for asserting on curated strings)."""
+    return text.replace("\\", "")
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [spec["layout"]["title"]["text"] for spec in charts(at)]
+
+
+def shipped_cities() -> dict[str, str]:
+    dataset = load.load_all(DATA)
+    return {city_id: city.header.name.zh for city_id, city in dataset.cities.items()}
+
+
+# --- every page --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_runs_on_its_own(name):
+    at = page(name)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.get("popover"), "every page offers the copy-link control"
+
+
+@pytest.mark.parametrize("name", PAGES[1:])
+def test_navigation_reaches_every_page(name):
+    at = app()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page(f"pages/{name}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_switches_language(name):
+    zh = page(name)
+    en = page(name, lang="en")
+    assert not en.exception
+    assert zh.title[0].value != en.title[0].value
+    english = texts(en)
+    chinese = texts(zh)
+    assert any(word in english for word in ("City", "cities", "Category", "Indicator", "report", "Source", "data"))
+    assert sum(ch > "\u4e00" for ch in chinese) > sum(ch > "\u4e00" for ch in english)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_keeps_working_with_a_broken_city_file(broken_zibo, name):
+    at = page(name)
+    assert not at.exception, [e.value for e in at.exception]
+    assert "淄博" not in " ".join(str(o) for o in at.get("pills")), "the broken city is left out"
+
+
+# --- sidebar, language, presentation, share link ----------------------------------------------
+
+
+def test_sidebar_language_switch_translates_navigation_and_page():
+    at = app()
+    assert at.title[0].value == "城市妇联工作成效对比"
+    at.segmented_control(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Women's federation outcomes, city by city"
+    assert at.query_params.get("lang") == "en"
+    at.switch_page("pages/compare.py").run()
+    assert at.title[0].value == "Compare by category"
+    assert at.query_params.get("lang") == "en", "the language survives a page switch and stays in the URL"
+
+
+def test_language_from_url():
+    at = app(lang="en")
+    assert at.title[0].value == "Women's federation outcomes, city by city"
+    assert at.segmented_control(key="lang").value == "en"
+
+
+def test_presentation_mode_toggle_is_kept_in_the_url():
+    at = app()
+    at.switch_page("pages/compare.py").run()
+    at.toggle(key="present").set_value(True).run()
+    assert not at.exception
+    assert at.query_params.get("present") == "1"
+    assert len(at.get("plotly_chart")) == 1, "one indicator per screen"
+
+
+def test_share_link_carries_the_whole_view():
+    at = page("compare", category="rights", cities="huaibei,zibo", mode="per_100k", lang="en")
+    link = next(code.value for code in at.code if "/compare?" in code.value)
+    for part in ("lang=en", "category=rights", "cities=huaibei,zibo", "mode=per_100k", "present=0"):
+        assert part in link, (part, link)
+
+
+# --- overview -----------------------------------------------------------------------------------
+
+
+def test_overview_shows_cards_and_coverage():
+    at = page("overview")
+    text = unescape(texts(at))
+    for name in shipped_cities().values():
+        assert name in text
+    coverage = at.dataframe[0].value
+    assert set(coverage.index) == set(shipped_cities().values())
+    assert (coverage == "").any().any(), "categories a city does not report are empty cells"
+    assert not (coverage == "0").any().any(), "an empty cell is never written as 0"
+
+
+def test_overview_names_the_broken_file_and_line(broken_zibo):
+    at = page("overview")
+    assert at.error, "the load problem is shown"
+    problems = "\n".join(code.value for code in at.code)
+    assert "zibo.yaml:" in problems
+    line = next(l for l in problems.splitlines() if "zibo.yaml:" in l)
+    path, line_no, col, _ = line.split(":", 3)
+    assert int(line_no) > 1 and int(col) >= 1
+    text = unescape(texts(at))
+    assert "宿迁市" in text and "淮北市" in text, "the other cities still load"
+
+
+# --- compare ------------------------------------------------------------------------------------
+
+
+def test_compare_defaults_to_employment_with_every_reporting_city():
+    at = page("compare")
+    assert at.selectbox(key="category").value == "employment"
+    assert at.get("plotly_chart"), "panels are drawn"
+    assert set(at.session_state["cities"]) <= set(shipped_cities())
+
+
+def test_compare_deep_link_is_honoured():
+    at = page("compare", category="rights", cities="huaibei,zibo", mode="per_100k")
+    assert at.selectbox(key="category").value == "rights"
+    assert at.session_state["cities"] == ["huaibei", "zibo"]
+    assert at.segmented_control(key="mode").value == "per_100k"
+    specs = charts(at)
+    disputes = next(s for s in specs if "调解婚姻家庭矛盾纠纷" in s["layout"]["title"]["text"])
+    subtitle = disputes["layout"]["title"]["subtitle"]["text"]
+    assert "每10万常住人口" in subtitle
+    footer = " ".join(a["text"] for a in disputes["layout"]["annotations"])
+    assert "人口分母" in footer and "2023年" in footer, "denominators with their year in the footnote"
+    values = disputes["data"][0]["x"]
+    assert max(values) < 1000, "per 100,000 residents, not absolute counts"
+
+
+def test_compare_lists_not_reported_cities_and_never_draws_them():
+    names = shipped_cities()
+    at = page("compare", category="child", cities=",".join(names))
+    assert at.session_state["cities"] == sorted(names), "a city reporting nothing in the category may be chosen"
+    text = unescape(texts(at))
+    assert "未报告：" in text
+    for spec in charts(at):
+        bars = spec["data"][0]
+        assert all(value > 0 for value in bars["x"]), "no bar drawn at 0"
+        footer = " ".join(a["text"] for a in spec["layout"].get("annotations", []))
+        drawn = set(bars["y"])
+        for name in names.values():
+            if not any(label.startswith(name) for label in drawn):
+                assert name in footer, f"{name} neither drawn nor listed as not reported"
+
+
+def test_compare_labels_bars_with_qualifier_and_period():
+    at = page("compare", category="rights")
+    spec = next(s for s in charts(at) if "调解婚姻家庭矛盾纠纷" in s["layout"]["title"]["text"])
+    labels = spec["data"][0]["text"]
+    assert any("+" in label and "年" in label for label in labels), labels
+    assert any("累计" in label for label in labels), "a running total says so"
+
+
+def test_compare_warns_when_periods_differ():
+    at = page("compare", category="rights")
+    assert any("时期不同" in info.value for info in at.info)
+
+
+def test_compare_sum_of_parts_says_so_and_lists_parts():
+    at = page("compare", category="child")
+    sites = next(s for s in charts(at) if "儿童友好阵地" in s["layout"]["title"]["text"])
+    assert any("项之和" in label for label in sites["data"][0]["text"])
+    text = unescape(texts(at))
+    assert "此数值为原文分项之和" in text and "儿童友好医院" in text
+
+
+def test_compare_english_labels_and_not_reported():
+    at = page("compare", category="child", lang="en")
+    assert "Not reported" in texts(at)
+    titles = chart_titles(at)
+    assert any("Child-friendly sites" in title for title in titles)
+
+
+def test_compare_hover_carries_the_quote():
+    at = page("compare", category="rights")
+    spec = next(s for s in charts(at) if "调解婚姻家庭矛盾纠纷" in s["layout"]["title"]["text"])
+    assert all("“" in hover for hover in spec["data"][0]["hovertext"])
+
+
+def test_compare_png_export_is_2x_and_titled():
+    at = page("compare")
+    chart = at.get("plotly_chart")[0]
+    config = json.loads(chart.proto.config)
+    assert config["toImageButtonOptions"]["scale"] == 2
+    spec = json.loads(chart.proto.spec)
+    assert spec["layout"]["title"]["text"] and spec["layout"]["title"]["subtitle"]["text"]
+    assert any("来源" in a["text"] for a in spec["layout"]["annotations"])
+
+
+def test_compare_source_panel_from_deep_link():
+    at = page("compare", category="rights", indicator="rights.disputes_mediated", source="huaibei")
+    text = texts(at)
+    assert "原文出处" in text
+    assert ":orange-background[" in text, "the quote is highlighted in its passage"
+    assert "淮北日报" in unescape(text)
+
+
+def test_compare_presentation_mode_steps_through_indicators():
+    at = page("compare", category="rights", present="1")
+    assert len(at.get("plotly_chart")) == 1
+    first = chart_titles(at)[0]
+    at.button(key="present_next").click().run()
+    assert not at.exception
+    second = chart_titles(at)[0]
+    assert first != second
+    assert at.query_params.get("indicator"), "the indicator on screen is in the URL"
+    at.button(key="present_prev").click().run()
+    assert chart_titles(at)[0] == first
+
+
+def test_compare_category_change_resets_cities():
+    at = page("compare", category="rights", cities="zibo")
+    at.selectbox(key="category").set_value("child").run()
+    assert not at.exception
+    assert len(at.session_state["cities"]) > 1
+
+
+# --- city ---------------------------------------------------------------------------------------
+
+
+def test_city_deep_link_shows_profile_and_highlighted_article():
+    at = page("city", city="zibo")
+    assert at.selectbox(key="city").value == "zibo"
+    text = texts(at)
+    assert "淄博市" in text
+    assert ":orange-background[" in text, "curated quotes highlighted in the article"
+    assert "4704138" not in text and "470.41万人" in unescape(text), "denominator formatted with year and basis"
+
+
+def test_city_renders_curated_text_escaped(data_dir_copy):
+    path = data_dir_copy / "cities" / "huaibei.yaml"
+    text = path.read_text(encoding="utf-8")
+    nasty = "$x^2$ [click](javascript:alert(1)) ![img](http://example.com/x.png) <b>bold</b> :red[red] **bold**"
+    anchor = "  - indicator: employment.demonstration_bases\n"
+    assert anchor in text
+    path.write_text(text.replace(anchor, anchor.replace("- indicator", "- note: '" + nasty + "'\n    indicator"), 1),
+                    encoding="utf-8")
+    at = page("city", city="huaibei")
+    assert not at.exception
+    rendered = [c.value for c in at.caption if "javascript" in c.value]
+    assert rendered, "the note is shown"
+    assert render.md(nasty) in rendered[0]
+    assert not re.search(r"(?<!\\)[$\[\]()<>*:!]", rendered[0]), \
+        "every Markdown, math, link and directive character is escaped"
+
+
+# --- indicator ----------------------------------------------------------------------------------
+
+
+def test_indicator_deep_link_shows_definition_chart_and_table():
+    at = page("indicator", indicator="rights.disputes_mediated", mode="per_100k")
+    assert at.selectbox(key="indicator").value == "rights.disputes_mediated"
+    assert len(at.get("plotly_chart")) == 1
+    table = at.dataframe[0].value
+    assert {"城市", "数值", "时期", "每10万人", "人口分母", "原文引用"} <= set(table.columns)
+    assert table["数值"].str.contains(r"\+").any(), "qualifiers in the table"
+    not_reporting = set(shipped_cities().values()) - set(table["城市"])
+    for name in not_reporting:
+        assert name in unescape(texts(at)), f"{name} listed as not reported"
+
+
+def test_indicator_in_english():
+    at = page("indicator", indicator="child.friendly_sites", lang="en")
+    table = at.dataframe[0].value
+    assert "Value" in table.columns and "Period" in table.columns
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+
+def test_data_table_and_filters_from_url():
+    everything = page("data")
+    total = len(everything.dataframe[0].value)
+    assert total > 50
+    at = page("data", data_cities="zibo", lang="en")
+    zibo = at.dataframe[0].value
+    assert 0 < len(zibo) < total
+    assert set(zibo["City"]) == {"Zibo"}
+    assert len(at.get("download_button")) >= 4
+
+
+def test_data_search_filters_quotes():
+    at = page("data", q="调解")
+    table = at.dataframe[0].value
+    assert len(table) > 0
+    searched = table["原文引用"] + table["说明"] + table["分项"]
+    assert searched.str.contains("调解").all()
+
+
+def test_exports_csv_has_bom_and_excel_has_three_sheets():
+    dataset = load.load_all(DATA)
+    con = load.build_database(dataset)
+    with con.cursor() as cur:
+        rows = queries.export_rows(cur)
+        data = exports.data_frame(rows, queries.indicators(cur), "zh")
+        sources = exports.sources_frame(queries.reports(cur), queries.cities(cur))
+    csv = exports.csv_bytes(data)
+    assert csv.startswith(b"\xef\xbb\xbf")
+    assert "宿迁" in csv.decode("utf-8-sig")
+    with zipfile.ZipFile(io.BytesIO(exports.excel_bytes(data, sources, exports.notes_frame()))) as workbook:
+        listing = workbook.read("xl/workbook.xml").decode()
+        strings = workbook.read("xl/sharedStrings.xml").decode()
+    for sheet in ("data", "sources", "notes"):
+        assert f'name="{sheet}"' in listing
+    assert "宿迁" in strings and "more_than" in strings
+    assert list(data.columns[:4]) == ["city_id", "indicator_id", "category_id", "value"]
+    assert (data["value_shown"].str.contains(r"\+")).any(), "qualifiers travel to the export"
+
+
+# --- about --------------------------------------------------------------------------------------
+
+
+def test_about_explains_method_and_lists_denominators():
+    at = page("about")
+    text = texts(at)
+    assert "未报告" in text and "每10万常住人口" in text
+    table = at.dataframe[0].value
+    assert table["人口分母"].str.contains("未核实").any(), "Lianyungang's unverified denominator is marked"
+
+
+# --- preview store --------------------------------------------------------------------------------
+
+
+def test_preview_store_is_shown_with_a_notice(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    source = (folder / "cities" / "zibo.yaml").read_text(encoding="utf-8")
+    preview_file = folder / "cities" / "newtown.yaml"
+    preview_file.write_text(
+        source.replace("id: zibo", "id: newtown", 1).replace("{zh: 淄博市, en: Zibo}", "{zh: 新城市, en: Newtown}", 1)
+        .replace("zibo-2024", "newtown-2024").replace("sources/newtown-2024.txt", "sources/zibo-2024.txt"),
+        encoding="utf-8",
+    )
+    dataset = load.load_all(folder)
+    assert "newtown" in dataset.cities, dataset.problems
+    preview = Store.from_dataset(dataset, preview_city="newtown")
+    at = AppTest.from_file(str(ROOT / "pages" / "compare.py"), default_timeout=TIMEOUT)
+    at.session_state[PREVIEW_KEY] = preview
+    at.run()
+    assert not at.exception
+    assert any("新城市" in w.value for w in at.warning), "a visible preview notice"
+    assert "newtown" in at.session_state["cities"]
+    city = AppTest.from_file(str(ROOT / "pages" / "city.py"), default_timeout=TIMEOUT)
+    city.session_state[PREVIEW_KEY] = preview
+    city.run()
+    assert city.selectbox(key="city").value == "newtown", "the city page opens on the preview city"
+
+
+def test_store_is_rebuilt_when_a_file_changes(data_dir_copy):
+    at = page("overview")
+    assert "新城市" not in texts(at)
+    path = data_dir_copy / "cities" / "zibo.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{zh: 淄博市, en: Zibo}", "{zh: 新城市, en: Zibo}", 1),
+                    encoding="utf-8")
+    at.run()
+    assert "新城市" in unescape(texts(at))
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["absolute", "per_100k"])
+@pytest.mark.parametrize("category", [c for c in load.load_catalog(DATA / "catalog.yaml").categories])
+def test_figures_are_valid_plotly(category, mode):
+    """Figures are built without Plotly's validation for speed (ui/charts.py); validate them here."""
+    import plotly.graph_objects as go
+
+    at = page("compare", category=category, mode=mode)
+    assert not at.exception
+    for spec in charts(at):
+        go.Figure(spec)  # raises on any unknown property or invalid value
+
+
+# --- safe rendering -------------------------------------------------------------------------------
+
+NASTY = [
+    "$x^2$ costs $5",
+    "[click](javascript:alert(1))",
+    "![tracker](http://example.com/x.png)",
+    "<img src=x onerror=alert(1)> <b>bold</b>",
+    ":red[coloured] :smile: :material/home:",
+    "# heading\n- item\n1. item\n    code block",
+    "**bold** _it_ `code` ~~strike~~ | table |",
+    "www.example.com and https://example.com/a_b",
+    "data:text/html;base64,PHNjcmlwdD4=",
+]
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_markdown_escaping_leaves_no_active_character(text):
+    escaped = render.md(text)
+    assert not re.search(r"(?<!\\)[$\[\]()<>*_`~#|:!\-]", escaped.replace("\\\\", "")), escaped
+    assert not re.search(r"^[ \t]", escaped, re.M), "no indentation that would start a code block"
+    unescaped = re.sub(r"\\(.)", r"\1", escaped)
+    assert unescaped == "\n".join(line.lstrip(" \t") for line in text.split("\n")), "the text itself is kept"
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_plotly_text_escapes_html(text):
+    escaped = render.plotly_text(text)
+    assert "<" not in escaped and ">" not in escaped
+
+
+def test_every_string_exists_in_both_languages_with_the_same_placeholders():
+    from string import Formatter
+
+    from ui.i18n import ABOUT, STRINGS
+
+    for key, (zh, en) in STRINGS.items():
+        assert zh.strip() and en.strip(), key
+        fields = [{name for _, name, _, _ in Formatter().parse(text) if name} for text in (zh, en)]
+        assert fields[0] == fields[1], key
+    assert set(ABOUT) == {"zh", "en"}

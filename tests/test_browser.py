@@ -1,0 +1,345 @@
+"""The dashboard in real Chromium: pages load, charts draw, links and selections work.
+
+Starts `streamlit run dashboard.py` once for the session (tests/browser_support.py) and drives
+it with Playwright through Debian's Chromium. Skips when Chromium is missing, except under CI,
+where that is a failure. Saves a full-page screenshot of every page in both languages to
+artifacts/screenshots/<page>-<lang>.png (git-ignored).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_MISSING,
+    EXCEPTION,
+    SCREENSHOTS,
+    StreamlitServer,
+    act_and_wait,
+    full_page_screenshot,
+    launch_chromium,
+    open_page,
+    sidebar_shown,
+    wait_bars_drawn,
+    wait_charts_drawn,
+)
+from ui import state
+from ui.i18n import STRINGS, t
+
+# URL path -> key of the page's title (its h1) in ui/i18n.py; the paths are issue 3's. The
+# overview's heading is the app's name.
+PAGES = {
+    "": "app.title",
+    "compare": "compare.title",
+    "city": "city.title",
+    "indicator": "indicator.title",
+    "data": "data.title",
+    "about": "about.title",
+}
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM_MISSING} (CI is set, so browser tests may not be skipped)")
+        pytest.skip(CHROMIUM_MISSING)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def server(chromium):
+    """The dashboard served by `streamlit run`, stopped at the end of the session."""
+    with StreamlitServer("dashboard.py", log_name="streamlit-test.log") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def app_url(server):
+    return server.url
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_page(browser, server):
+    """Opens pages, each in a fresh browser context (no cookies, no session); all closed after."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport=VIEWPORT)
+        contexts.append(context)
+        page = context.new_page()
+        page.server_log = server.log  # viewers see redacted errors; the log has the traceback
+        page.js_errors = []
+        page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def url(app_url: str, path: str, **params: str) -> str:
+    query = "&".join(f"{name}={value}" for name, value in params.items())
+    return f"{app_url}/{path}" + (f"?{query}" if query else "")
+
+
+def assert_healthy(page) -> None:
+    """No Streamlit exception box and no uncaught JavaScript error on the page."""
+    boxes = page.locator(EXCEPTION)
+    assert boxes.count() == 0, (f"exception shown on {page.url}:\n" + "\n".join(boxes.all_inner_texts())
+                                + f"\nserver log:\n{page.server_log()}")
+    assert not page.js_errors, f"JavaScript errors on {page.url}: {page.js_errors}"
+
+
+# --- every page ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", state.LANGS)
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_with_its_title(app_url, page, path, lang):
+    open_page(page, url(app_url, path, lang=lang))
+    assert_healthy(page)
+    title = t(PAGES[path], lang)
+    heading = page.locator("[data-testid='stMain'] h1")
+    assert title in heading.all_inner_texts(), f"{title!r} not among the h1 of /{path}: {heading.all_inner_texts()}"
+    full_page_screenshot(page, SCREENSHOTS / f"{path or 'overview'}-{lang}.png")
+    assert_healthy(page)
+
+
+def nav_paths(page) -> list[str]:
+    """URL paths of the sidebar navigation's links ("" for the default page)."""
+    hrefs = page.locator("[data-testid='stSidebarNav'] a").evaluate_all("links => links.map(a => a.href)")
+    return [urlsplit(href).path.strip("/") for href in hrefs]
+
+
+def test_navigation_lists_every_page_and_extra_pages_load(app_url, page):
+    """The sidebar links to the six pages of issue 3; any further page (the editor) loads too."""
+    open_page(page, url(app_url, "", lang="en"))
+    paths = nav_paths(page)
+    assert set(PAGES) <= set(paths), f"navigation lacks {sorted(set(PAGES) - set(paths))}: {paths}"
+    labels = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    assert t("nav.compare", "en") in " ".join(labels), labels
+    extra = [path for path in paths if path not in PAGES]
+    for path in extra:
+        for lang in state.LANGS:
+            open_page(page, url(app_url, path, lang=lang))
+            assert_healthy(page)
+            headings = page.locator("[data-testid='stMain'] h1").all_inner_texts()
+            assert t(f"nav.{path}", lang) in headings if f"nav.{path}" in STRINGS else headings, (
+                f"/{path} does not show its title: {headings}")
+            full_page_screenshot(page, SCREENSHOTS / f"{path}-{lang}.png")
+
+
+# --- /compare ----------------------------------------------------------------------------------
+
+CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(g => ({
+  title: g.layout.title.text,
+  subtitle: (g.layout.title.subtitle || {}).text || '',
+  labels: g.data[0].y,
+  texts: g.data[0].text,
+  drawn: [...g.querySelectorAll('.bars path')].filter(p => {
+    const b = p.getBoundingClientRect(); return b.width > 0 && b.height > 0; }).length,
+}))"""
+
+
+def charts(page) -> list[dict]:
+    return page.evaluate(CHARTS_JS)
+
+
+def compare_view(page) -> dict:
+    """What a viewer of /compare sees: the controls' values, the headings and every chart."""
+    wait_charts_drawn(page)
+    return {
+        "title": page.locator("[data-testid='stMain'] h1").all_inner_texts(),
+        "category": page.locator(".st-key-category input[role='combobox']").input_value(),
+        "mode": page.locator(".st-key-mode button[aria-checked='true']").all_inner_texts(),
+        "cities": page.locator(".st-key-cities button[aria-pressed='true']").all_inner_texts(),
+        "charts": [{k: v for k, v in chart.items() if k != "drawn"} for chart in charts(page)],
+    }
+
+
+def query(page) -> dict[str, str]:
+    return {name: values[-1] for name, values in parse_qs(urlsplit(page.url).query).items()}
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    from metrics import load
+
+    return load.load_catalog(load.DATA_DIR / "catalog.yaml")
+
+
+@pytest.fixture(scope="module")
+def observations():
+    """Every observation of the shipped data, read through metrics (not through the UI)."""
+    from metrics import load, queries
+
+    con = load.build_database(load.load_all(load.DATA_DIR))
+    with con.cursor() as cur:
+        return queries.observations(cur)
+
+
+def test_compare_draws_bar_charts(app_url, page):
+    open_page(page, url(app_url, "compare", lang="en"))
+    wait_bars_drawn(page)
+    assert_healthy(page)
+    assert wait_charts_drawn(page) > 0, "no Plotly chart on /compare"
+    drawn = charts(page)
+    empty = [chart["title"] for chart in drawn if chart["drawn"] == 0]
+    assert not empty, f"charts without a drawn bar: {empty}"
+    for chart in drawn:
+        assert chart["drawn"] == len(chart["labels"]), f"{chart['title']}: {chart['drawn']} bars for {chart['labels']}"
+        assert all(chart["texts"]), f"{chart['title']}: a bar without its label: {chart['texts']}"
+
+
+def choose_category(page, name: str) -> None:
+    box = page.locator(".st-key-category input[role='combobox']")
+    box.click()
+    option = page.get_by_role("option", name=name, exact=True)
+    act_and_wait(page, option.click)
+
+
+def test_deep_link_parameters_open_that_view(app_url, page, catalog):
+    open_page(page, url(app_url, "compare", category="rights", mode="per_100k", lang="en"))
+    wait_bars_drawn(page)
+    assert_healthy(page)
+    view = compare_view(page)
+    assert view["title"] == [t("compare.title", "en")]
+    assert view["category"] == catalog.categories["rights"].name.en
+    assert view["mode"] == [t("mode.per_100k", "en")]
+    assert view["charts"], "no chart for the rights category"
+    per_100k = t("mode.per_100k", "en")
+    # Indicators that are shares are drawn as reported; every other chart says it is per resident.
+    assert any(per_100k in chart["subtitle"] for chart in view["charts"]), [c["subtitle"] for c in view["charts"]]
+
+
+def test_changed_view_reopens_from_its_share_link_in_a_new_browser(app_url, new_page, catalog):
+    """A presenter changes category, measure and cities, copies the link; it reopens the same view."""
+    page = new_page()
+    open_page(page, url(app_url, "compare", lang="en"))
+    wait_bars_drawn(page)
+    default = compare_view(page)
+    choose_category(page, catalog.categories["child"].name.en)
+    act_and_wait(page, page.locator(".st-key-mode button", has_text=t("mode.per_100k", "en")).click)
+    selected = page.locator(".st-key-cities button[aria-pressed='true']")
+    reporting = selected.count()
+    assert reporting >= 2, "the child-friendly category should be reported by several cities"
+    act_and_wait(page, selected.last.click)
+    wait_bars_drawn(page)
+    assert_healthy(page)
+    changed = compare_view(page)
+    assert changed["category"] == catalog.categories["child"].name.en
+    assert changed["mode"] == [t("mode.per_100k", "en")]
+    assert len(changed["cities"]) == reporting - 1 and changed != default
+    assert query(page).get("category") == "child" and query(page).get("mode") == "per_100k"
+
+    act_and_wait(page, page.get_by_role("button", name=t("share.button", "en")).click)
+    link = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode'] code").inner_text().strip()
+    assert link.startswith(app_url + "/compare?"), link
+    assert {"category": "child", "mode": "per_100k", "lang": "en"}.items() <= {
+        k: v[-1] for k, v in parse_qs(urlsplit(link).query).items()}.items(), link
+
+    fresh = new_page()
+    open_page(fresh, link)
+    wait_bars_drawn(fresh)
+    assert_healthy(fresh)
+    assert compare_view(fresh) == changed
+
+
+def bar_centre(page, chart: int, bar: int) -> tuple[float, float]:
+    box = page.locator(".js-plotly-plot").nth(chart).locator(".bars path").nth(bar).bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def quotes_of(observations, indicator_en: str, bar_label: str) -> list[str]:
+    """The curated quotes behind a bar: its indicator, and the city its label names."""
+    rows = observations[observations["indicator_en"] == indicator_en]
+    rows = rows[[bar_label == city or bar_label.startswith(f"{city} (") for city in rows["city_en"]]]
+    return list(rows["quote"])
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_selecting_a_bar_shows_its_quote_and_the_link_keeps_it(app_url, new_page, observations):
+    page = new_page()
+    open_page(page, url(app_url, "compare", lang="en"))
+    wait_bars_drawn(page)
+    source_box = page.locator("[class*='st-key-source_close_chart_']")
+    assert source_box.count() == 0, "a source panel is open before any bar was selected"
+    first = charts(page)[0]
+    indicator = html.unescape(re.sub(r"<[^>]+>", "", first["title"]))
+    bar = len(first["labels"]) - 1  # the last bar: not the one a default would pick
+    expected = quotes_of(observations, indicator, first["labels"][bar])
+    assert expected, f"no observation behind {indicator!r} / {first['labels'][bar]!r}"
+
+    act_and_wait(page, lambda: page.mouse.click(*bar_centre(page, 0, bar)))
+    expect(source_box).to_be_visible(timeout=15_000)
+    expect(source_box.get_by_role("button", name=t("source.close", "en"))).to_be_visible()
+    assert_healthy(page)
+    shown = squeeze(source_box.inner_text())
+    assert all(squeeze(quote) in shown for quote in expected), f"{expected} not in the source panel:\n{shown}"
+    assert query(page).get("source") and query(page).get("indicator"), page.url
+    full_page_screenshot(page, SCREENSHOTS / "compare-selected-en.png")
+
+    fresh = new_page()
+    open_page(fresh, page.url)
+    reopened = fresh.locator("[class*='st-key-source_close_chart_']")
+    expect(reopened).to_be_visible(timeout=15_000)
+    expect(reopened.get_by_role("button", name=t("source.close", "en"))).to_be_visible()
+    assert squeeze(reopened.inner_text()) == shown
+
+
+# --- presentation mode -----------------------------------------------------------------------
+
+
+def test_presentation_mode_hides_the_sidebar_and_its_link_keeps_it(app_url, new_page):
+    page = new_page()
+    open_page(page, url(app_url, "compare", lang="en"))
+    assert sidebar_shown(page), "the sidebar should show outside presentation mode"
+    assert page.locator("[data-testid='stToolbar']").is_visible(), "the toolbar should show outside presentation mode"
+    toggle = page.locator("[data-testid='stSidebar'] [data-testid='stCheckbox']", has_text=t("sidebar.present", "en"))
+    act_and_wait(page, toggle.click)
+    wait_bars_drawn(page)
+    assert_healthy(page)
+    assert not sidebar_shown(page), "presentation mode still shows the sidebar"
+    assert not page.locator("[data-testid='stToolbar']").is_visible(), "presentation mode still shows the toolbar"
+    assert query(page).get("present") == "1", page.url
+    expect(page.get_by_role("button", name=t("present.exit", "en"))).to_be_visible()
+    full_page_screenshot(page, SCREENSHOTS / "compare-present-en.png")
+
+    fresh = new_page()
+    open_page(fresh, url(app_url, "compare", present="1"))
+    wait_bars_drawn(fresh)
+    assert_healthy(fresh)
+    assert not sidebar_shown(fresh), "?present=1 opened in a new browser shows the sidebar"
+    full_page_screenshot(fresh, SCREENSHOTS / "compare-present-zh.png")
+    act_and_wait(fresh, fresh.get_by_role("button", name=t("present.exit", "zh")).click)
+    assert sidebar_shown(fresh), "leaving presentation mode does not bring the sidebar back"

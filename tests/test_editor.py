@@ -1,0 +1,381 @@
+"""The editor page under AppTest: paste an article, build and validate a city file, preview, download.
+
+Also the page's pure helpers (ui/editor.py) and metrics/preview.py. Download contents are read
+by recording what Streamlit's in-memory media storage receives.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from metrics import draft, load, preview
+from ui import editor, store
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "editor.py")
+DATA = ROOT / "data"
+
+ARTICLE = (
+    "測試市婦聯(lián)2024年工作回顧\n"
+    "2024年，測試市婦聯(lián)開展各類技能培訓活動122場，調處矛盾糾紛700余件，"
+    "建成“愛心媽媽”驛站72個。撥打熱線0536-8198101諮詢。\n"
+)
+
+# What an editor fills in by hand in the drafted file's header.
+HEADER_FILL = [
+    ("province: {zh: null, en: null}", "province: {zh: 江苏省, en: Jiangsu}"),
+    ("level: null", "level: prefecture"),
+    ("  value: null", "  value: 1000000"),
+    ("  year: null", "  year: 2020"),
+    ("  basis: null", "  basis: census"),
+    ("  source: null", "  source: 测试统计公报"),
+    ("en: null}  # REVIEW: the article's title", "en: Ceshi in 2024}"),
+    ("published_note: null", "published_note: 文中未写日期"),
+]
+
+
+def _fill(text: str) -> str:
+    for old, new in HEADER_FILL:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Records every download's bytes by its file name."""
+    seen: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def record(self, path_or_data, mimetype, kind, filename=None):
+        if filename and isinstance(path_or_data, bytes):
+            seen[filename] = path_or_data
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
+    return seen
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _paste_article(at: AppTest, article: str = ARTICLE, city_id: str = "ceshi") -> AppTest:
+    at.text_area(key=editor.ARTICLE).set_value(article).run()
+    at.text_input(key=editor.CITY_ID).set_value(city_id).run()
+    assert not at.exception
+    return at
+
+
+def _problems(at: AppTest) -> pd.DataFrame | None:
+    frames = [d.value for d in at.dataframe if "行" in d.value.columns or "Line" in d.value.columns]
+    return frames[0] if frames else None
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+def test_empty_page_explains_the_steps():
+    at = _app()
+    texts = " ".join(i.value for i in at.info)
+    assert "粘贴或上传一篇文章" in texts
+    assert store.PREVIEW_KEY not in at.session_state
+
+
+def test_paste_article_shows_candidates_and_highlights():
+    at = _paste_article(_app())
+    (table,) = at.data_editor
+    frame = table.value
+    assert list(frame["written"]) == ["122场", "700余件", "72个"]  # not the year, not the phone number
+    assert list(frame["indicator"]) == ["employment.training_sessions", "rights.disputes_mediated",
+                                        "difficulty.care_stations"]
+    assert list(frame["qualifier"]) == ["exact", "more_than", "exact"]
+    article = [m.value for m in at.markdown if "orange-background" in m.value]
+    assert article, "the article is shown with highlights"
+    assert ":orange-background[122場]" in article[0] and "1 employment\\.training\\_sessions" in article[0]
+
+
+def test_build_then_validate_errors_with_lines_then_preview_and_download(downloads):
+    at = _paste_article(_app())
+    at.button(key="editor_build").click().run()
+    text = at.text_area(key=editor.YAML).value
+    assert text.startswith("# Draft city file") and "id: ceshi" in text
+    problems = _problems(at)
+    assert problems is not None and len(problems) >= 5
+    lines = text.splitlines()
+    for line, message in zip(problems.iloc[:, 0], problems.iloc[:, 2]):
+        key = message.split(":")[0].split(".")[-1]
+        assert key in lines[line - 1], (line, message)  # each error points at its own line
+    assert store.PREVIEW_KEY not in at.session_state
+
+    at.text_area(key=editor.YAML).set_value(_fill(text)).run()
+    assert not at.exception
+    assert _problems(at) is None
+    assert any("校验通过：3 条数据" in s.value for s in at.success)
+    preview_store = at.session_state[store.PREVIEW_KEY]
+    assert preview_store.preview_city == "ceshi"
+    with preview_store.cursor() as cur:
+        cities = cur.execute("SELECT city_id FROM cities ORDER BY city_id").fetchall()
+        values = cur.execute("SELECT indicator_id, value, qualifier FROM observations WHERE city_id = 'ceshi' "
+                             "ORDER BY value").fetchall()
+    assert ("ceshi",) in cities and len(cities) == len(load.load_all().cities) + 1
+    assert values == [("difficulty.care_stations", 72.0, "exact"), ("employment.training_sessions", 122.0, "exact"),
+                      ("rights.disputes_mediated", 700.0, "more_than")]
+    beside = [d.value for d in at.dataframe if "测试市" in list(d.value.index)]
+    assert beside and "宿迁市" in list(beside[0].index)  # the new city beside the saved ones
+
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["下载城市文件 ceshi.yaml", "下载原文 ceshi-2024.txt"]
+    assert downloads["ceshi.yaml"].decode("utf-8") == _fill(text)
+    source = downloads["ceshi-2024.txt"].decode("utf-8")
+    assert source.splitlines()[2] == "---" and source.endswith(ARTICLE)
+    assert not (DATA / "cities" / "ceshi.yaml").exists()
+    assert not (DATA / "sources" / "ceshi-2024.txt").exists()
+
+
+def test_breaking_the_file_again_ends_the_preview():
+    at = _paste_article(_app())
+    at.button(key="editor_build").click().run()
+    good = _fill(at.text_area(key=editor.YAML).value)
+    at.text_area(key=editor.YAML).set_value(good).run()
+    assert store.PREVIEW_KEY in at.session_state
+    broken = good.replace("    value: 122\n", "    value: 122\n    value: 123\n")
+    at.text_area(key=editor.YAML).set_value(broken).run()
+    problems = _problems(at)
+    line = broken.splitlines().index("    value: 123") + 1
+    assert list(problems.iloc[:, 0]) == [line] and "duplicate key" in problems.iloc[0, 2]
+    assert store.PREVIEW_KEY not in at.session_state
+
+
+def test_quote_not_in_the_article_is_located():
+    at = _paste_article(_app())
+    at.button(key="editor_build").click().run()
+    good = _fill(at.text_area(key=editor.YAML).value)
+    bad = good.replace("quote: 调处矛盾纠纷700余件", "quote: 调解矛盾纠纷700余件")
+    at.text_area(key=editor.YAML).set_value(bad).run()
+    problems = _problems(at)
+    line = next(i for i, l in enumerate(bad.splitlines(), 1) if "调解矛盾纠纷" in l)
+    assert line in list(problems.iloc[:, 0])
+    assert any("quote not found" in m for m in problems.iloc[:, 2])
+
+
+def test_uploads_are_size_limited_and_decoded_strictly():
+    at = _app()
+    at.file_uploader(key=editor.ARTICLE_FILE).set_value(("gbk.txt", "测试市妇联".encode("gbk"), "text/plain")).run()
+    assert any("not UTF\\-8" in e.value for e in at.error)
+    big = b"x" * (preview.MAX_CITY_BYTES + 1)
+    at.file_uploader(key=editor.YAML_FILE).set_value(("big.yaml", big, "application/yaml")).run()
+    assert any("the limit is" in e.value for e in at.error)
+    assert not at.text_area(key=editor.YAML).value
+
+
+def test_uploaded_city_file_name_must_match_its_id():
+    at = _paste_article(_app())
+    at.button(key="editor_build").click().run()
+    good = _fill(at.text_area(key=editor.YAML).value)
+    at.file_uploader(key=editor.YAML_FILE).set_value(("other.yaml", good.encode("utf-8"), "application/yaml")).run()
+    problems = _problems(at)
+    assert any("differs from the file name; expected 'other'" in m for m in problems.iloc[:, 2])
+
+
+def test_preview_store_is_used_by_the_compare_page():
+    at = _paste_article(_app())
+    at.button(key="editor_build").click().run()
+    at.text_area(key=editor.YAML).set_value(_fill(at.text_area(key=editor.YAML).value)).run()
+    preview_store = at.session_state[store.PREVIEW_KEY]
+    compare = AppTest.from_file(str(ROOT / "pages" / "compare.py"), default_timeout=60)
+    compare.session_state[store.PREVIEW_KEY] = preview_store
+    compare.run()
+    assert not compare.exception
+    assert any("ceshi" in w.value or "测试市" in w.value for w in compare.warning)
+
+
+def test_english_interface():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["lang"] = "en"
+    at.run()
+    _paste_article(at)
+    assert any("candidate numbers" in c.value for c in at.caption)
+    assert at.button(key="editor_build").label.startswith("Build the city file")
+
+
+def test_article_text_is_escaped_not_rendered():
+    hostile = "标题\n$x^2$ <img src=x onerror=alert(1)> [link](javascript:alert(1)) 开展培训活动12场。\n"
+    at = _paste_article(_app(), hostile)
+    shown = next(m for m in at.markdown if "orange-background" in m.value)
+    assert "\\$x\\^2\\$" in shown.value and "\\<img" in shown.value and "\\[link\\]\\(javascript" in shown.value
+    assert not any(m.proto.allow_html for m in at.markdown)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def drafted():
+    catalog = load.load_catalog(DATA / "catalog.yaml")
+    return draft.draft(ARTICLE, catalog), catalog
+
+
+def test_apply_edits_accept_reject_and_change(drafted):
+    result, _ = drafted
+    frame = editor.candidate_frame(result.candidates)
+    frame.loc[0, "use"] = False  # reject
+    frame.loc[1, ["indicator", "value", "qualifier"]] = ["rights.rights_services", 710, "about"]
+    frame.loc[2, "unit"] = "处"
+    used = editor.apply_edits(result.candidates, frame)
+    assert [c.written for c in used] == ["700余件", "72个"]
+    assert (used[0].indicator, used[0].value_as_written, used[0].qualifier, used[0].confidence) == (
+        "rights.rights_services", 710, "about", None)
+    assert used[1].unit_as_written == "处" and used[1].confidence == result.candidates[2].confidence
+
+
+def test_edited_yaml_says_who_chose_the_indicator(drafted):
+    result, catalog = drafted
+    frame = editor.candidate_frame(result.candidates)
+    frame.loc[1, "indicator"] = "rights.rights_services"
+    used = editor.apply_edits(result.candidates, frame)
+    text = draft.to_yaml(draft.Draft(result.source, result.facts, used), catalog, "ceshi")
+    assert "indicator chosen by the editor" in text and text.count("# REVIEW ") == 3
+
+
+def test_article_segments_cover_the_text_once():
+    body = "abc122场def700件"
+    segments = editor.article_segments(body, [(3, 7, "1 x"), (10, 14, "2 y")])
+    assert "".join(s for s, _, _ in segments) == body
+    assert [(s, h) for s, h, _ in segments if h] == [("122场", True), ("700件", True)]
+
+
+@pytest.mark.parametrize(
+    "data, limit, message",
+    [
+        (b"x" * 11, 10, "the limit is"),
+        ("测试".encode("gbk"), 100, "not UTF-8"),
+    ],
+)
+def test_decode_upload_refuses(data, limit, message):
+    with pytest.raises(preview.UploadError, match=message):
+        preview.decode_upload(data, limit, "upload")
+
+
+def test_source_file_text_adds_a_header_once():
+    text = preview.source_file_text("开展培训122场。", "测试市妇联", "2024-06-19")
+    assert text.splitlines()[:3] == ["发布者 Publisher: 测试市妇联", "发布日期 Published: 2024-06-19", "---"]
+    assert preview.source_file_text(text) == text
+
+
+def test_with_city_leaves_the_saved_dataset_alone():
+    base = load.load_all()
+    before = set(base.cities)
+    catalog = base.catalog
+    text = (DATA / "cities" / "zibo.yaml").read_text(encoding="utf-8")
+    city, problems = preview.validate_city(text, catalog, DATA, file_name="zibo.yaml")
+    assert problems == []
+    merged = preview.with_city(base, city)
+    assert set(merged.cities) == before and merged.cities["zibo"] is city
+    assert set(base.cities) == before and base.cities["zibo"] is not city
+
+
+def test_validate_city_size_limit():
+    text = "id: x\n" + "#" * preview.MAX_CITY_BYTES
+    _, problems = preview.validate_city(text, load.load_catalog(DATA / "catalog.yaml"), DATA)
+    assert len(problems) == 1 and "at most" in problems[0].message
+
+
+def test_file_stem_from_upload_name_or_id():
+    assert preview.file_stem("id: suqian\n") == "suqian"
+    assert preview.file_stem("id: suqian\n", "other.yaml") == "other"
+    assert preview.file_stem("id: [broken\n") == "new_city"
+    assert re.fullmatch(r"[a-z_]+", preview.file_stem("id: Not-An-Id\n"))
+
+
+def test_in_the_dashboard_the_preview_follows_to_the_city_and_compare_pages():
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/editor.py").run()
+    assert not at.exception
+    _paste_article(at)
+    at.button(key="editor_build").click().run()
+    at.text_area(key=editor.YAML).set_value(_fill(at.text_area(key=editor.YAML).value)).run()
+    assert not at.exception
+    links = [(link.proto.page, link.proto.query_string) for link in at.get("page_link")]
+    assert ("compare", "") in links and ("city", "city=ceshi") in links
+    for page in ("pages/compare.py", "pages/city.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        assert any("测试市" in w.value for w in at.warning), page  # "preview: unsaved city 测试市 ..."
+    at.switch_page("pages/editor.py").run()
+    assert "  value: 1000000" in at.text_area(key=editor.YAML).value  # the text came back
+    at.button(key="editor_stop_preview").click().run()
+    assert store.PREVIEW_KEY not in at.session_state
+    at.switch_page("pages/compare.py").run()
+    assert not any("测试市" in w.value for w in at.warning)
+    at.switch_page("pages/editor.py").run()
+    at.button(key="editor_restart_preview").click().run()
+    assert at.session_state[store.PREVIEW_KEY].preview_city == "ceshi"
+
+
+# --- data/README.md: the messages of "From article to merged file" are the validator's ----------------
+
+README_CASES = [
+    # (as the README quotes it, as the validator says it for the fixture, how to provoke it)
+    ("Input should be 'prefecture' or 'county_level' (got None)",
+     "Input should be 'prefecture' or 'county_level' (got None)", ("level: prefecture", "level: null")),
+    ("indicator: Input should be a valid string (got None)", "Input should be a valid string (got None)",
+     ("  - indicator: employment.training_sessions", "  - indicator: null")),
+    ("did you mean 'employment.job_service_events'?", "did you mean 'employment.training_sessions'?",
+     ("  - indicator: employment.training_sessions", "  - indicator: employment.training_session")),
+    ("unknown report 'zibo-2023'; this file's reports are: zibo-2024",
+     "unknown report 'sample-2024'; this file's reports are: sample-2023",
+     ("    report: sample-2023\n    quote: 开展各类培训活动122场", "    report: sample-2024\n    quote: 开展各类培训活动122场")),
+    ("does not exist under data/", "does not exist under data/",
+     ("source: sources/sample-2023.txt", "source: sources/sample-2042.txt")),
+    ("published is unknown: add published_note saying how the date was inferred",
+     "published is unknown: add published_note saying how the date was inferred",
+     ("published: 2024-01-15", "published: unknown")),
+    ("differs from the file name", "differs from the file name", ("id: sample", "id: sample2")),
+    ("is not in the quote (numbers in the quote: 81)", "is not in the quote (numbers in the quote: 122)",
+     ("    value: 122\n", "    value: 221\n")),
+    ("a percentage is at most 100", "a percentage is at most 100", ("    value: 98.5\n", "    value: 985\n")),
+    ("period starts 2024-12-31 after it ends 2024-01-01", "period starts 2023-12-31 after it ends 2023-01-01",
+     ("period: {start: 2023-01-01, end: 2023-12-31}", "period: {start: 2023-12-31, end: 2023-01-01}")),
+    ("YAML syntax: mapping values are not allowed in this context",
+     "YAML syntax: mapping values are not allowed in this context",
+     ("quote: 开展各类培训活动122场", "quote: 开展各类培训活动122场: 好")),
+    ("YAML syntax: found a tab character that violates indentation",
+     "YAML syntax: found a tab character that violates indentation", ("level: prefecture", "level: prefecture\n\tx: 1")),
+    ("unknown key 'valeu'", "unknown key 'valeu'", ("    value: 122\n", "    valeu: 122\n")),
+    ("missing key 'value'", "missing key 'value'", ("    value: 122\n", "    valeu: 122\n")),
+]
+
+
+@pytest.mark.parametrize("in_readme, message, change", README_CASES, ids=[c[1][:40] for c in README_CASES])
+def test_readme_messages_are_the_validators(in_readme, message, change, data_copy):
+    section = (DATA / "README.md").read_text(encoding="utf-8").split("## From article to merged file")[1]
+    assert in_readme in section, "the README no longer quotes this message"
+    path = data_copy / "cities" / "sample.yaml"
+    text = path.read_text(encoding="utf-8")
+    old, new = change
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    catalog = load.load_catalog(data_copy / "catalog.yaml")
+    _, problems = load.load_city(path, catalog, data_copy)
+    assert any(message in p.message for p in problems), [p.message for p in problems]

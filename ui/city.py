@@ -1,0 +1,125 @@
+"""The city profile's body: the city, its reports, its indicators by category, the annotated article.
+
+State in the URL: `city` (default: the editor's unsaved preview city if there is one, else the
+first city).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import frames, labels, render, state
+from ui.i18n import join, pick, t
+from ui.layout import View
+
+
+def choose(view: View) -> str | None:
+    lang = view.lang
+    cities = frames.cities(view.key, view.cur)
+    ids = list(cities["city_id"])
+    if not ids:
+        st.info(t("city.none"))
+        return None
+    names = {r["city_id"]: f"{pick(r, 'name', lang)}" for _, r in cities.iterrows()}
+    default = view.preview_city if view.preview_city in ids else ids[0]
+    state.claim("city", default, state.parse_choice(ids), lambda v: v in ids)
+    if view.present:
+        city = st.session_state["city"]
+    else:
+        city = st.selectbox(t("city.choose"), ids, key="city", format_func=names.get)
+    state.publish("city", city, default)
+    view.share.update(city=city)
+    return city
+
+
+def body(view: View) -> None:
+    city_id = choose(view)
+    if city_id is None:
+        return
+    lang = view.lang
+    cities = frames.cities(view.key, view.cur).set_index("city_id", drop=False)
+    city = cities.loc[city_id]
+    header(view, city)
+    reports = frames.reports(view.key, view.cur)
+    reports = reports[reports["city_id"] == city_id]
+    st.subheader(t("city.reports"))
+    for _, report in reports.iterrows():
+        report_box(view, report)
+    st.subheader(t("city.indicators"))
+    indicators_by_category(view, city_id)
+    st.subheader(t("city.article"))
+    st.caption(render.md(t("city.article_caption")))
+    profile = frames.city_profile(view.key, view.cur, city_id)
+    indicator_of = {int(r["observation_id"]): pick(r, "indicator", lang) for _, r in profile.iterrows()}
+    for _, report in reports.iterrows():
+        article(view, report, indicator_of)
+
+
+def header(view: View, city) -> None:
+    lang = view.lang
+    other = "en" if lang == "zh" else "zh"
+    with st.container(border=True, key=f"city_{city['city_id']}"):
+        st.markdown(f"### {render.md(pick(city, 'name', lang))} :gray[{render.md(pick(city, 'name', other))}]")
+        st.markdown(render.md(f"{pick(city, 'province', lang)} · {labels.level_text(city, lang)}"))
+        st.markdown(f"**{render.md(t('city.population'))}**{render.md(t('colon'))}"
+                    f"{render.md(labels.population_text(city, lang))}")
+        st.caption(render.md(f"{t('source')}{t('colon')}{city['population_source']} · {city['file']}"))
+
+
+def report_box(view: View, report) -> None:
+    lang = view.lang
+    title = report["title_en"] if lang == "en" else report["title_zh"]
+    period = labels.period_text({**report, "cumulative": False}, lang)
+    st.markdown(f"**{render.md(title)}**")
+    meta = [str(report["publisher"]), labels.published_text(report, lang), f"{t('period')}{t('colon')}{period}",
+            str(report["source_path"]), t("city.quotes_found", n=int(report["n_observations"]))]
+    st.caption(render.md(" · ".join(meta)))
+    note = report.get("published_note")
+    if note is not None and str(note) not in ("None", "nan"):
+        st.caption(render.md(note))
+    url = report.get("url")
+    if url is not None and str(url).startswith(("https://", "http://")):
+        st.link_button(str(url)[:80], str(url), icon=":material/open_in_new:")
+
+
+def indicators_by_category(view: View, city_id: str) -> None:
+    """Each category's indicators for this city as a readable list, with quotes."""
+    lang = view.lang
+    categories = frames.categories(view.key, view.cur)
+    empty = []
+    for _, category in categories.iterrows():
+        values = frames.compare_category(view.key, view.cur, category["category_id"])
+        values = values[values["city_id"] == city_id]
+        if values.empty:
+            empty.append(pick(category, "name", lang))
+            continue
+        with st.expander(f"{render.md(pick(category, 'name', lang))} · {len(values['indicator_id'].unique())}",
+                         expanded=True):
+            for _, row in values.iterrows():
+                line = (f"**{render.md(pick(row, 'indicator', lang))}**{render.md(t('colon'))}"
+                        f"{render.md(labels.value_text(row, lang))} · {render.md(labels.period_text(row, lang))}")
+                if row["per_100k"] == row["per_100k"] and row["per_100k"] is not None:
+                    line += f" · :gray[{render.md(labels.rate_text(row, lang))}]"
+                st.markdown(line)
+                if row["is_sum_of_parts"]:
+                    st.caption(render.md(t("sum_of_parts.long", lang)))
+                    for label, value, quote in labels.parts(row, lang):
+                        st.markdown(f"- {render.md(label)}{render.md(t('colon'))}{render.md(value)} — "
+                                    f":gray[{render.md_inline('“' + quote + '”')}]")
+                else:
+                    st.markdown(f":gray[{render.md_inline('“' + row['quotes'][0] + '”')}]")
+                if row["notes"] is not None and str(row["notes"]) not in ("None", "nan"):
+                    st.caption(render.md(row["notes"]))
+    if empty:
+        st.caption(render.md(t("city.not_reported_categories", names=join(empty))))
+
+
+def article(view: View, report, indicator_of: dict[int, str]) -> None:
+    """The article as published, every curated quote highlighted and tagged with its indicator."""
+    segments = frames.article_with_quotes(view.key, view.cur, report["report_id"])
+    title = report["title_en"] if view.lang == "en" else report["title_zh"]
+    marked = [(text, obs_id is not None, indicator_of.get(obs_id) if obs_id is not None else None)
+              for text, obs_id in segments]
+    with st.expander(f"{render.md(title)} · {render.md(report['source_path'])}", expanded=True):
+        with st.container(height=640, border=False):
+            st.markdown(render.paragraphs(marked))

@@ -1,0 +1,180 @@
+"""The compare page's controls and body: a category, cities, a measure; one panel per indicator.
+
+State (all in the URL): `category` (default employment), `cities` (default: every city that
+reports the category), `mode` (absolute or per_100k), `indicator` (the indicator in focus: the
+one shown in presentation mode, or whose bar was selected) and `source` (the city whose bar's
+source is open). Changing the category resets the cities, the focus and the open source.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import frames, labels, panels, render, state
+from ui.i18n import join, pick, t
+from ui.layout import View
+
+DEFAULT_CATEGORY = "employment"
+
+
+def _on_category_change() -> None:
+    for name in ("cities", "indicator", "source"):
+        state.forget(name)
+
+
+def controls(view: View) -> tuple[str, list[str], str]:
+    """The category, cities and measure widgets (or, in presentation mode, the URL's values)."""
+    lang = view.lang
+    categories = frames.categories(view.key, view.cur)
+    category_ids = list(categories["category_id"])
+    category_names = {r["category_id"]: pick(r, "name", lang) for _, r in categories.iterrows()}
+    default_category = DEFAULT_CATEGORY if DEFAULT_CATEGORY in category_ids else category_ids[0]
+    cities = frames.cities(view.key, view.cur)
+    city_ids = list(cities["city_id"])
+    names = {r["city_id"]: pick(r, "name", lang) for _, r in cities.iterrows()}
+
+    state.claim("category", default_category, state.parse_choice(category_ids), lambda v: v in category_ids)
+    state.claim("mode", "absolute", state.parse_choice(state.MODES), lambda v: v in state.MODES)
+    values = frames.compare_category(view.key, view.cur, st.session_state["category"])
+    reporting = [c for c in city_ids if c in set(values["city_id"])]
+    state.claim("cities", reporting, state.parse_choices(city_ids),
+                lambda v: isinstance(v, list) and all(c in city_ids for c in v))
+
+    if view.present:
+        category = st.session_state["category"]
+        chosen = st.session_state["cities"]
+        mode = st.session_state["mode"]
+    else:
+        top = st.columns([2.2, 1.2], vertical_alignment="bottom")
+        category = top[0].selectbox(
+            t("compare.category"), category_ids, key="category",
+            format_func=lambda c: category_names[c], on_change=_on_category_change,
+        )
+        mode = top[1].segmented_control(
+            t("compare.mode"), state.MODES, key="mode", required=True,
+            format_func=lambda m: t(f"mode.{m}"), width="stretch",
+        )
+        values = frames.compare_category(view.key, view.cur, category)
+        reporting = [c for c in city_ids if c in set(values["city_id"])]
+        chosen = st.pills(
+            t("compare.cities"), city_ids, key="cities", selection_mode="multi",
+            format_func=lambda c: names[c] + ("" if c in reporting else f" · {t('not_reported')}"),
+        ) or []
+    chosen = [c for c in city_ids if c in chosen]  # option order, whatever the clicking order
+    state.publish("category", category, default_category)
+    state.publish("mode", mode, "absolute")
+    state.publish("cities", chosen, reporting)
+    view.share.update(category=category, cities=chosen, mode=mode)
+    return category, chosen, mode
+
+
+def build_panels(view: View, category: str, chosen: list[str], mode: str) -> list[panels.Panel]:
+    """One panel per indicator of the category (cached per data version and view)."""
+    return _panels(view.key, category, tuple(chosen), mode, view.lang, view.present,
+                   tuple(sorted(view.colours.items())), view)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _panels(key: str, category: str, chosen: tuple[str, ...], mode: str, lang: str, present: bool,
+            colours: tuple, _view: View) -> list[panels.Panel]:
+    # Shared across sessions: panels and figures are never modified after this returns.
+    cities = frames.cities(key, _view.cur)
+    names = {r["city_id"]: pick(r, "name", lang) for r in cities.to_dict("records")}
+    categories = frames.categories(key, _view.cur)
+    category_name = pick(categories.set_index("category_id").loc[category], "name", lang)
+    by_indicator: dict[str, list[dict]] = {}
+    for row in frames.compare_category(key, _view.cur, category).to_dict("records"):
+        by_indicator.setdefault(row["indicator_id"], []).append(row)
+    indicators = frames.indicators(key, _view.cur, category)
+    return [
+        panels.build(_view, indicator, by_indicator.get(indicator["indicator_id"], []), list(chosen), names, mode,
+                     category_name)
+        for indicator in indicators.to_dict("records")
+    ]
+
+
+def period_notice(view: View, shown: list[panels.Panel]) -> None:
+    """A notice, once per page, when the compared values cover different periods."""
+    records = sorted((r for p in shown for r in p.records), key=lambda r: r["city_id"])
+    if not records:
+        return
+    lang = view.lang
+    per_city = {}
+    for row in records:
+        per_city.setdefault(pick(row, "city", lang), []).append(labels.period_text(row, lang))
+    distinct = {p for ps in per_city.values() for p in ps}
+    if len(distinct) > 1:
+        listing = join([f"{city} {'/'.join(dict.fromkeys(ps))}" for city, ps in per_city.items()])
+        st.info(render.md(t("compare.periods_differ", periods=listing)), icon=":material/schedule:")
+
+
+def body(view: View) -> None:
+    """The whole compare page below the title."""
+    category, chosen, mode = controls(view)
+    if not chosen:
+        st.warning(t("compare.no_cities"))
+        view.share.update(indicator=None)
+        return
+    built = build_panels(view, category, chosen, mode)
+    shown = [p for p in built if p.figure is not None]
+    indicator_ids = [p.indicator_id for p in shown]
+    state.claim("indicator", None, state.parse_choice(indicator_ids), lambda v: v is None or v in indicator_ids)
+    state.claim("source", None, state.parse_choice(list(chosen)), lambda v: v is None or v in chosen)
+    if not shown:
+        category_name = frames.categories(view.key, view.cur).set_index("category_id").loc[category]
+        st.info(render.md(t("compare.category_empty", category=pick(category_name, "name", view.lang))))
+    elif view.present:
+        _present(view, shown, mode)
+    else:
+        _grid(view, shown, mode)
+        empty = [p for p in built if p.figure is None]
+        if empty:
+            st.caption(render.md(t("compare.unreported_indicators",
+                                   names=join([pick(p.indicator, "name", view.lang) for p in empty]))))
+    state.publish("indicator", st.session_state.get("indicator"), None)
+    state.publish("source", st.session_state.get("source"), None)
+    view.share.update(indicator=st.session_state.get("indicator"), source=st.session_state.get("source"))
+
+
+def _grid(view: View, shown: list[panels.Panel], mode: str) -> None:
+    period_notice(view, shown)
+    st.caption(":material/touch_app: " + render.md(t("compare.click_hint")))
+    columns = st.columns(2, gap="medium")
+    for index, panel in enumerate(shown):
+        with columns[index % 2]:
+            with st.container(border=True):
+                _draw(view, panel, mode)
+
+
+def _draw(view: View, panel: panels.Panel, mode: str) -> None:
+    source = st.session_state.get("source") if st.session_state.get("indicator") == panel.indicator_id else None
+    chart_key = f"chart_{panel.indicator_id}_{'p' if view.present else 'n'}"
+    selected = panels.show(view, panel, chart_key, f"{panel.indicator_id}_{mode}", source)
+    if selected is not None:
+        panels.on_selection(panel.indicator_id, selected)
+    with st.expander(t("compare.definition")):
+        st.markdown(render.md(pick(panel.indicator, "definition", view.lang)))
+        notes = pick(panel.indicator, "notes", view.lang)
+        if notes and notes != "nan":
+            st.markdown(f"**{render.md(t('compare.comparability'))}**{render.md(t('colon'))}{render.md(notes)}")
+
+
+def _step(indicator_ids: list[str], current: str, step: int) -> None:
+    index = indicator_ids.index(current) if current in indicator_ids else 0
+    st.session_state["indicator"] = indicator_ids[(index + step) % len(indicator_ids)]
+    state.forget("source")
+
+
+def _present(view: View, shown: list[panels.Panel], mode: str) -> None:
+    """One indicator per screen, with previous and next."""
+    ids = [p.indicator_id for p in shown]
+    current = st.session_state.get("indicator") or ids[0]
+    st.session_state["indicator"] = current
+    index = ids.index(current)
+    prev, where, nxt = st.columns([1, 3, 1], vertical_alignment="center")
+    prev.button(t("present.prev"), icon=":material/arrow_back:", key="present_prev", on_click=_step,
+                args=(ids, current, -1), width="stretch", disabled=len(ids) < 2)
+    where.markdown(render.md(t("present.position", i=index + 1, n=len(ids))), text_alignment="center")
+    nxt.button(t("present.next"), icon=":material/arrow_forward:", key="present_next", on_click=_step,
+               args=(ids, current, 1), width="stretch", disabled=len(ids) < 2)
+    _draw(view, shown[index], mode)

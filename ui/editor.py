@@ -1,0 +1,441 @@
+"""The editor page's parts: article -> draft candidates; city file -> located errors -> preview.
+
+Reads only what the editor pastes or uploads (size-limited, decoded as UTF-8, parsed with the
+strict loader) and never writes to disk. A valid city file becomes a preview store in
+`st.session_state["preview_store"]` (ui/store.py), which every page shows until it is cleared.
+Article text and quotes are rendered escaped (ui/render.py), never as HTML.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from metrics import draft, load, preview
+from metrics.numbers import QUALIFIERS
+from ui import layout, overview, render, state, store
+from ui.layout import View
+
+# Session keys. Widget state is dropped when another page runs, so the texts are also kept
+# under keys of their own and put back when the editor page opens again.
+ARTICLE = "editor_article"
+ARTICLE_FILE = "editor_article_file"
+CITY_ID = "editor_city_id"
+YAML = "editor_yaml"
+YAML_FILE = "editor_yaml_file"
+_KEPT = "_editor_kept"  # widget key -> last text
+_YAML_NAME = "_editor_yaml_name"  # the uploaded city file's name, for the id check
+_UPLOAD_ERROR = "_editor_upload_error"
+_PREVIEW_DIGEST = "_editor_preview_digest"
+_PREVIEW_STOPPED = "_editor_preview_stopped"  # digest of the file whose preview the editor ended
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "intro": (
+        "从文章到可校验的城市文件：① 粘贴或上传文章，审核程序找出的数字；② 生成城市文件并逐行修正错误；"
+        "③ 在各页面预览新城市，然后下载文件，按常规提交到 data/。服务器不保存任何内容。",
+        "From an article to a city file that validates: (1) paste or upload the article and review the numbers "
+        "found in it; (2) build the city file and fix the errors line by line; (3) preview the new city on every "
+        "page, then download the files and commit them to data/ as usual. Nothing is saved on the server.",
+    ),
+    "article.header": ("① 文章", "1. Article"),
+    "article.paste": ("粘贴文章全文（简体、繁体、带拼音注音均可）", "Paste the article (simplified, traditional, with pinyin: all fine)"),
+    "article.upload": ("或上传文本文件（UTF-8，最大 1 MB）", "Or upload a text file (UTF-8, at most 1 MB)"),
+    "article.empty": ("粘贴或上传一篇文章后，这里会列出其中的数字。", "Paste or upload an article to see the numbers in it."),
+    "candidates.caption": (
+        "找到 {n} 个候选数字，其中 {m} 个有建议指标；另有 {k} 个数字已排除（年份、日期、序号、名称中的数字等）。"
+        "勾选“采用”，按需修改指标、数值、单位和限定词。",
+        "{n} candidate numbers, {m} with a suggested indicator; {k} more numbers left out (years, dates, ranks, "
+        "names with numbers...). Tick “use”, and change the indicator, value, unit or qualifier where needed.",
+    ),
+    "col.use": ("采用", "Use"),
+    "col.n": ("编号", "No."),
+    "col.written": ("原文数字", "As written"),
+    "col.indicator": ("指标", "Indicator"),
+    "col.value": ("数值（照原文）", "Value (as written)"),
+    "col.unit": ("单位（照原文）", "Unit (as written)"),
+    "col.qualifier": ("限定词", "Qualifier"),
+    "col.confidence": ("把握", "Confidence"),
+    "col.quote": ("原文", "Quote"),
+    "col.line": ("行", "Line"),
+    "col.col": ("列", "Column"),
+    "col.message": ("问题", "Problem"),
+    "skipped": ("已排除的 {k} 个数字及原因", "The {k} numbers left out, and why"),
+    "article.view": ("原文（候选数字已标出，标签为编号和指标）", "The article (candidates highlighted, tagged with number and indicator)"),
+    "city_id": ("城市代码（小写拼音，如 suqian；也是文件名）", "City id (lower-case pinyin, e.g. suqian; also the file name)"),
+    "city_id.bad": ("城市代码只能包含小写字母、数字和下划线，并以字母开头。", "A city id is lower-case letters, digits and _, starting with a letter."),
+    "build": ("用采用的 {n} 条生成城市文件", "Build the city file from the {n} used"),
+    "built": ("城市文件已生成，见下方 ②。", "The city file is built: see 2 below."),
+    "yaml.header": ("② 城市文件", "2. City file"),
+    "yaml.paste": ("城市文件（YAML），可直接在此编辑；按 Ctrl+Enter 校验", "City file (YAML); edit it here, Ctrl+Enter to check"),
+    "yaml.upload": ("或上传城市文件（.yaml，最大 500 KB）", "Or upload a city file (.yaml, at most 500 KB)"),
+    "yaml.empty": (
+        "在上方用候选数据生成，或粘贴、上传一个城市文件。也可以在命令行运行 `python -m metrics new-city <代码>` 获取空白模板。",
+        "Build one from the candidates above, or paste or upload a city file. `python -m metrics new-city <id>` "
+        "writes a blank template.",
+    ),
+    "yaml.source": (
+        "原文来源：{what}。", "Source text used for the quotes: {what}.",
+    ),
+    "yaml.source.article": ("上方 ① 的文章", "the article in 1 above"),
+    "yaml.source.saved": ("data/sources/ 中已保存的文件", "the files saved in data/sources/"),
+    "valid": ("校验通过：{n} 条数据，每条原文都在文章中找到。", "Valid: {n} observations, every quote found in the article."),
+    "problems": ("{n} 处问题。按行号修改后再校验：", "{n} problems. Fix them by line number, then check again:"),
+    "lines": ("带行号查看城市文件", "The city file with line numbers"),
+    "preview.header": ("③ 预览与下载", "3. Preview and download"),
+    "preview.on": (
+        "预览已开启：分类对比、城市档案等页面现在包含「{city}」（仅本次会话可见，未保存）。",
+        "Preview on: the compare, city and other pages now include “{city}” (this session only, not saved).",
+    ),
+    "preview.beside": ("新城市与已有城市：各分类报告的指标数", "The new city beside the others: indicators reported per category"),
+    "preview.compare": ("在分类对比中查看", "See it in Compare by category"),
+    "preview.city": ("查看城市档案", "See its city profile"),
+    "preview.stop": ("结束预览", "End the preview"),
+    "preview.restart": ("重新预览", "Preview again"),
+    "preview.off": ("城市文件通过校验后即可预览。", "The preview opens once the city file is valid."),
+    "download.yaml": ("下载城市文件 {name}", "Download the city file {name}"),
+    "download.source": ("下载原文 {name}", "Download the article {name}"),
+    "download.help": (
+        "把城市文件放入 data/cities/，原文放入 data/sources/，运行 `python -m metrics validate`，然后提交。",
+        "Put the city file in data/cities/ and the article in data/sources/, run `python -m metrics validate`, "
+        "then commit.",
+    ),
+    "download.invalid": ("城市文件尚有问题，下载后请继续修改。", "The city file still has problems; keep fixing it after download."),
+}
+
+
+def t(key: str, **values) -> str:
+    """An editor string in the current language."""
+    zh, en = STRINGS[key]
+    text = en if state.lang() == "en" else zh
+    return text.format(**values) if values else text
+
+
+# --- texts kept across page switches ----------------------------------------------------------
+
+
+def _restore(key: str) -> None:
+    kept = st.session_state.setdefault(_KEPT, {})
+    if key not in st.session_state and key in kept:
+        st.session_state[key] = kept[key]
+
+
+def _keep(key: str) -> str:
+    value = st.session_state.get(key) or ""
+    st.session_state.setdefault(_KEPT, {})[key] = value
+    return value
+
+
+def _set_text(key: str, value: str) -> None:
+    st.session_state[key] = value
+    st.session_state.setdefault(_KEPT, {})[key] = value
+
+
+def _on_upload(file_key: str, text_key: str, limit: int, what: str) -> None:
+    """Puts an uploaded file's text into its text area (within the size limit, UTF-8 only)."""
+    uploaded = st.session_state.get(file_key)
+    errors = st.session_state.setdefault(_UPLOAD_ERROR, {})
+    errors.pop(file_key, None)
+    if uploaded is None:
+        return
+    try:
+        text = preview.decode_upload(uploaded.getvalue(), limit, uploaded.name)
+    except preview.UploadError as exc:
+        errors[file_key] = str(exc)
+        return
+    _set_text(text_key, text)
+    if text_key == YAML:
+        st.session_state[_YAML_NAME] = uploaded.name
+
+
+def _upload_error(file_key: str) -> None:
+    message = st.session_state.get(_UPLOAD_ERROR, {}).get(file_key)
+    if message:
+        st.error(render.md(message), icon=":material/error:")
+
+
+def _page_link(path: str, label: str, icon: str, **params) -> None:
+    """A link that keeps the session (and so the preview); when the page runs on its own, outside
+    the dashboard's navigation, there is no page to link to and the sidebar is the way."""
+    try:
+        layout.page_link(path, label, icon=icon, **params)
+    except StreamlitPageNotFoundError:
+        st.caption(render.md(label))
+
+
+# --- cached data --------------------------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _saved(folder: str, fingerprint: str) -> load.Dataset:
+    """The saved dataset (never mutated: previews copy it with metrics.preview.with_city)."""
+    return load.load_all(Path(folder))
+
+
+def saved_dataset() -> load.Dataset:
+    folder = store.data_dir()
+    return _saved(str(folder.resolve()), load.fingerprint(folder))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _draft(article: str, fingerprint: str) -> draft.Draft:
+    return draft.draft(article, saved_dataset().catalog)
+
+
+# --- pure helpers (tested without Streamlit) ------------------------------------------------------
+
+
+def candidate_frame(candidates: list[draft.Candidate]) -> pd.DataFrame:
+    """The editable table: one row per candidate, used by default when an indicator is suggested."""
+    return pd.DataFrame(
+        {
+            "use": [bool(c.indicator) for c in candidates],
+            "n": list(range(1, len(candidates) + 1)),
+            "written": [c.written for c in candidates],
+            "indicator": [c.indicator or None for c in candidates],
+            "value": [c.value_as_written for c in candidates],
+            "unit": [c.unit_as_written for c in candidates],
+            "qualifier": [c.qualifier for c in candidates],
+            "confidence": [c.confidence for c in candidates],
+            "quote": [c.quote for c in candidates],
+        }
+    )
+
+
+def apply_edits(candidates: list[draft.Candidate], edited: pd.DataFrame) -> list[draft.Candidate]:
+    """The candidates the editor uses, with the indicator, value, unit and qualifier as edited."""
+    used = []
+    for candidate, row in zip(candidates, edited.itertuples(index=False)):
+        if not row.use:
+            continue
+        indicator = row.indicator if isinstance(row.indicator, str) else ""
+        used.append(dataclasses.replace(
+            candidate,
+            indicator=indicator,
+            confidence=candidate.confidence if indicator == candidate.indicator else None,
+            value_as_written=float(row.value) if pd.notna(row.value) else candidate.value_as_written,
+            unit_as_written=str(row.unit or "").strip(),
+            qualifier=row.qualifier if row.qualifier in QUALIFIERS else candidate.qualifier,
+        ))
+    return used
+
+
+def article_segments(body: str, spans: list[tuple[int, int, str]]) -> list[tuple[str, bool, str | None]]:
+    """The article cut into (text, highlighted, tag) segments around (start, end, tag) spans."""
+    segments, at = [], 0
+    for start, end, tag in sorted(spans):
+        if start < at:
+            continue
+        if start > at:
+            segments.append((body[at:start], False, None))
+        segments.append((body[start:end], True, tag))
+        at = end
+    if at < len(body):
+        segments.append((body[at:], False, None))
+    return segments
+
+
+def problem_frame(problems: list[load.Problem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {t("col.line"): [p.line for p in problems], t("col.col"): [p.col for p in problems],
+         t("col.message"): [p.message for p in problems]}
+    )
+
+
+def _digest(*texts: str) -> str:
+    h = hashlib.sha256()
+    for text in texts:
+        h.update(text.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+# --- the page's sections --------------------------------------------------------------------------
+
+
+def body(view: View) -> None:
+    st.caption(t("intro"))
+    article = article_section(view)
+    st.divider()
+    city, text = city_file_section(view, article)
+    st.divider()
+    preview_section(view, city, text, article)
+
+
+def article_section(view: View) -> str:
+    """Article input; the draft candidates in an editable table beside the highlighted article."""
+    st.subheader(t("article.header"))
+    _restore(ARTICLE)
+    left, right = st.columns([3, 2])
+    left.text_area(t("article.paste"), key=ARTICLE, height=160)
+    right.file_uploader(t("article.upload"), type=["txt"], key=ARTICLE_FILE, max_upload_size=1,
+                        on_change=_on_upload, args=(ARTICLE_FILE, ARTICLE, preview.MAX_ARTICLE_BYTES, "article"))
+    _upload_error(ARTICLE_FILE)
+    article = _keep(ARTICLE)
+    if not article.strip():
+        st.info(t("article.empty"))
+        return ""
+    if len(article.encode("utf-8")) > preview.MAX_ARTICLE_BYTES:
+        st.error(render.md(f"article: larger than {preview.MAX_ARTICLE_BYTES // 1_000_000} MB"))
+        return ""
+
+    result = _draft(article, load.fingerprint(store.data_dir()))
+    catalog = saved_dataset().catalog
+    candidates = result.candidates
+    st.caption(t("candidates.caption", n=len(candidates), m=sum(1 for c in candidates if c.indicator),
+                 k=len(result.skipped)))
+    table_col, article_col = st.columns([3, 2])
+    with table_col:
+        edited = st.data_editor(
+            candidate_frame(candidates),
+            key=f"editor_candidates_{_digest(article)[:12]}",
+            hide_index=True,
+            height="auto" if len(candidates) <= 14 else 520,
+            disabled=["n", "written", "confidence", "quote"],
+            column_config={
+                "use": st.column_config.CheckboxColumn(t("col.use"), width="small"),
+                "n": st.column_config.NumberColumn(t("col.n"), width="small"),
+                "written": st.column_config.TextColumn(t("col.written"), width="small"),
+                "indicator": st.column_config.SelectboxColumn(t("col.indicator"), options=list(catalog.indicators),
+                                                              width="medium"),
+                "value": st.column_config.NumberColumn(t("col.value"), min_value=0, format="%g"),
+                "unit": st.column_config.TextColumn(t("col.unit"), width="small"),
+                "qualifier": st.column_config.SelectboxColumn(t("col.qualifier"), options=list(QUALIFIERS),
+                                                              required=True, width="small"),
+                "confidence": st.column_config.ProgressColumn(t("col.confidence"), min_value=0, max_value=1,
+                                                              format="%.2f", width="small"),
+                "quote": st.column_config.TextColumn(t("col.quote"), width="large"),
+            },
+        )
+        used = apply_edits(candidates, edited)
+        with st.expander(t("skipped", k=len(result.skipped))):
+            st.dataframe(pd.DataFrame({t("col.written"): [s.written for s in result.skipped],
+                                       t("col.message"): [s.reason for s in result.skipped]}),
+                         hide_index=True, width="stretch")
+    with article_col:
+        st.caption(t("article.view"))
+        spans = [(c.start, c.end, f"{n} {ind if isinstance(ind, str) and ind else '?'}")
+                 for n, (c, ind) in enumerate(zip(candidates, edited["indicator"]), 1)]
+        with st.container(height=560, border=True):
+            st.markdown(render.paragraphs(article_segments(result.source.body, spans)))
+
+    _restore(CITY_ID)
+    city_id = st.text_input(t("city_id"), key=CITY_ID, max_chars=40).strip()
+    _keep(CITY_ID)
+    if city_id and not re.fullmatch(r"[a-z][a-z0-9_]*", city_id):
+        st.error(t("city_id.bad"))
+        city_id = ""
+    name = "article.txt"
+    uploaded = st.session_state.get(ARTICLE_FILE)
+    if uploaded is not None:
+        name = uploaded.name
+    yaml_text = draft.to_yaml(dataclasses.replace(result, candidates=used), catalog, city_id or None, name)
+    st.button(t("build", n=len(used)), type="primary", icon=":material/description:", on_click=_set_text,
+              args=(YAML, yaml_text), key="editor_build")
+    return article
+
+
+def city_file_section(view: View, article: str) -> tuple[load.CityData | None, str]:
+    """City file input, validated live: every problem with its line, or a valid city."""
+    st.subheader(t("yaml.header"))
+    _restore(YAML)
+    left, right = st.columns([3, 1])
+    left.text_area(t("yaml.paste"), key=YAML, height=420)
+    right.file_uploader(t("yaml.upload"), type=["yaml", "yml"], key=YAML_FILE, max_upload_size=1,
+                        on_change=_on_upload, args=(YAML_FILE, YAML, preview.MAX_CITY_BYTES, "city file"))
+    _upload_error(YAML_FILE)
+    text = _keep(YAML)
+    if not text.strip():
+        st.info(t("yaml.empty"))
+        return None, ""
+    dataset = saved_dataset()
+    city, problems = preview.validate_city(text, dataset.catalog, store.data_dir(), article or None,
+                                           st.session_state.get(_YAML_NAME))
+    right.caption(t("yaml.source", what=t("yaml.source.article") if article else t("yaml.source.saved")))
+    if problems:
+        st.error(t("problems", n=len(problems)), icon=":material/error:")
+        st.dataframe(problem_frame(problems), hide_index=True, width="stretch")
+        with st.expander(t("lines"), expanded=True):
+            st.code(text, language="yaml", line_numbers=True)
+        return None, text
+    st.success(t("valid", n=len(city.observations)), icon=":material/check_circle:")
+    return city, text
+
+
+def _stop_preview(digest: str | None = None) -> None:
+    """Ends the preview; with a digest, it stays off for that same file and article."""
+    st.session_state.pop(store.PREVIEW_KEY, None)
+    st.session_state.pop(_PREVIEW_DIGEST, None)
+    if digest:
+        st.session_state[_PREVIEW_STOPPED] = digest
+
+
+def _restart_preview() -> None:
+    st.session_state.pop(_PREVIEW_STOPPED, None)
+
+
+def preview_section(view: View, city: load.CityData | None, text: str, article: str) -> None:
+    """The preview store for a valid city, a look at it beside the others, and the downloads."""
+    st.subheader(t("preview.header"))
+    if city is None and text.strip():
+        _stop_preview()  # an invalid file: an older preview would show stale data
+    digest = _digest(text, article, load.fingerprint(store.data_dir()))
+    stopped = city is not None and st.session_state.get(_PREVIEW_STOPPED) == digest
+    if city is not None and not stopped:
+        if st.session_state.get(_PREVIEW_DIGEST) != digest:
+            base = saved_dataset()
+            dataset = preview.with_city(base, city)
+            stems = tuple(p.stem for p in load.city_files(store.data_dir())) + (city.header.id,)
+            st.session_state[store.PREVIEW_KEY] = store.Store.from_dataset(
+                dataset, city_files=stems, preview_city=city.header.id)
+            st.session_state[_PREVIEW_DIGEST] = digest
+    current = st.session_state.get(store.PREVIEW_KEY)
+    if current is None and stopped:
+        st.button(t("preview.restart"), icon=":material/visibility:", on_click=_restart_preview,
+                  key="editor_restart_preview")
+    elif current is None:
+        st.info(t("preview.off"))
+    else:
+        city_id = store.preview_city(current)
+        header = city.header if city is not None else None
+        label = f"{header.name.zh} {header.name.en}" if header else city_id
+        st.warning(t("preview.on", city=render.md(label)), icon=":material/visibility:")
+        st.caption(t("preview.beside"))
+        with current.cursor() as cur:
+            beside = dataclasses.replace(view, store=current, key=store.store_key(current), cur=cur)
+            st.dataframe(overview.coverage_table(beside), width="stretch")
+        links = st.columns(3)
+        with links[0]:
+            _page_link("compare", t("preview.compare"), icon=":material/bar_chart:")
+        with links[1]:
+            _page_link("city", t("preview.city"), icon=":material/location_city:", city=city_id)
+        links[2].button(t("preview.stop"), icon=":material/visibility_off:", on_click=_stop_preview,
+                        args=(digest if city is not None else None,), key="editor_stop_preview")
+    if text.strip():
+        downloads(city, text, article)
+
+
+def downloads(city: load.CityData | None, text: str, article: str) -> None:
+    """Download buttons for the city file and its article as a source file (with a header)."""
+    stem = city.header.id if city is not None else preview.file_stem(text, st.session_state.get(_YAML_NAME))
+    if city is None:
+        st.caption(t("download.invalid"))
+    st.caption(t("download.help"))
+    left, right = st.columns(2)
+    left.download_button(t("download.yaml", name=f"{stem}.yaml"), text.encode("utf-8"), file_name=f"{stem}.yaml",
+                         mime="application/yaml", icon=":material/download:", on_click="ignore",
+                         key="editor_download_yaml")
+    if article:
+        source_name, source_text = f"{stem}.txt", preview.source_file_text(article)
+        if city is not None:
+            report_id, report = next(iter(city.header.reports.items()))
+            source_name = Path(report.source).name
+            source_text = city.sources.get(report_id, source_text)
+        right.download_button(t("download.source", name=source_name), source_text.encode("utf-8"),
+                              file_name=source_name, mime="text/plain", icon=":material/download:",
+                              on_click="ignore", key="editor_download_source")

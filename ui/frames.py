@@ -1,0 +1,80 @@
+"""Cached data frames for the pages: metrics.queries results keyed by the store's fingerprint.
+
+Each function takes `key` (ui.store.store_key of the store the cursor belongs to) and the run's
+cursor `_cur` (not hashed). A result is computed once per data version and parameters; an
+edited data file changes the fingerprint, and with it every key.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics import queries
+
+_CACHE = {"max_entries": 256, "show_spinner": False}
+
+
+@st.cache_data(**_CACHE)
+def cities(key: str, _cur) -> pd.DataFrame:
+    return queries.cities(_cur)
+
+
+@st.cache_data(**_CACHE)
+def categories(key: str, _cur) -> pd.DataFrame:
+    return queries.categories(_cur)
+
+
+@st.cache_data(**_CACHE)
+def indicators(key: str, _cur, category_id: str | None = None) -> pd.DataFrame:
+    return queries.indicators(_cur, category_id)
+
+
+@st.cache_data(**_CACHE)
+def compare_category(key: str, _cur, category_id: str) -> pd.DataFrame:
+    return queries.compare_category(_cur, category_id)
+
+
+@st.cache_data(**_CACHE)
+def indicator_across_cities(key: str, _cur, indicator_id: str) -> pd.DataFrame:
+    return queries.indicator_across_cities(_cur, indicator_id)
+
+
+@st.cache_data(**_CACHE)
+def city_profile(key: str, _cur, city_id: str) -> pd.DataFrame:
+    return queries.city_profile(_cur, city_id)
+
+
+@st.cache_data(**_CACHE)
+def coverage(key: str, _cur) -> pd.DataFrame:
+    return queries.coverage(_cur)
+
+
+@st.cache_data(**_CACHE)
+def observations(key: str, _cur) -> pd.DataFrame:
+    return queries.observations(_cur)
+
+
+@st.cache_data(**_CACHE)
+def export_rows(key: str, _cur) -> pd.DataFrame:
+    return queries.export_rows(_cur)
+
+
+@st.cache_data(**_CACHE)
+def reports(key: str, _cur) -> pd.DataFrame:
+    return queries.reports(_cur)
+
+
+@st.cache_data(**_CACHE)
+def problems(key: str, _cur) -> pd.DataFrame:
+    return queries.problems(_cur)
+
+
+@st.cache_data(**_CACHE)
+def source_passage(key: str, _cur, observation_id: int) -> dict | None:
+    return queries.source_passage(_cur, observation_id)
+
+
+@st.cache_data(**_CACHE)
+def article_with_quotes(key: str, _cur, report_id: str) -> list[tuple[str, int | None]]:
+    return queries.article_with_quotes(_cur, report_id)

@@ -1,0 +1,129 @@
+"""Display strings of data rows in the current language, built on metrics.format.
+
+A row is a record of the `indicator_values` or `observations_full` view (or a query built on
+them): `value_text(row)` gives "2,000+ 人", `period_text(row)` "2023年1–6月", `rate_text(row)`
+the per-100,000 figure, `population_text(row)` the denominator with its year and basis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from metrics import format as fmt
+from ui import state
+from ui.i18n import pick, t
+
+
+def _lang(lang: str | None) -> str:
+    return lang or state.lang()
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def value_text(row: Any, lang: str | None = None) -> str:
+    """The value as qualified, with its unit: "2,000+ 人", "≈¥0.3 m"."""
+    lang = _lang(lang)
+    return fmt.format_value(float(row["value"]), row["qualifier"], row["unit_kind"], pick(row, "measure_word", lang), lang)
+
+
+def rate(value: float) -> str:
+    """A per-100,000 figure with enough digits to never read as zero: 1,234 / 13.1 / 0.52 / 0.011."""
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:,.1f}"
+    if value >= 1:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if value == 0:
+        return "0"
+    digits = max(2, -math.floor(math.log10(value)) + 1)
+    return f"{value:.{digits}f}"
+
+
+def rate_text(row: Any, lang: str | None = None, with_unit: bool = True) -> str:
+    """The per-100,000-residents figure, qualified, with its unit: "≈20.6 场 每10万人".
+
+    "—" when the indicator is not counted per resident. `with_unit=False` leaves out
+    "per 100,000" (for chart labels under a subtitle that says it).
+    """
+    lang = _lang(lang)
+    value = row.get("per_100k") if hasattr(row, "get") else row["per_100k"]
+    if _is_missing(value):
+        return "—"
+    prefix, suffix = fmt.QUALIFIER_MARKS.get(row["qualifier"], ("", ""))
+    if row["unit_kind"] == "yuan":
+        number = fmt.format_value(float(value), "exact", "yuan", lang=lang)
+    else:
+        word = pick(row, "measure_word", lang)
+        number = f"{rate(float(value))}{suffix} {word}".strip()
+        suffix = ""
+    per = f" {t('per_100k', lang)}" if with_unit else ""
+    return f"{prefix}{number}{suffix}{per}"
+
+
+def period_text(row: Any, lang: str | None = None) -> str:
+    """The row's period: "2023年", "2023-01 to 06", "cumulative to 2023-06"."""
+    return fmt.format_period(row["period_start"], row["period_end"], bool(row["cumulative"]), _lang(lang))
+
+
+def population_text(row: Any, lang: str | None = None) -> str:
+    """The denominator: "498.62万人（2020年人口普查）", with "unverified" when it is."""
+    return fmt.format_population(
+        int(row["population"]), int(row["population_year"]), row["population_basis"],
+        bool(row["population_verified"]), _lang(lang),
+    )
+
+
+def level_text(city: Any, lang: str | None = None) -> str:
+    """"地级市" or "县级市（潍坊市代管）"."""
+    lang = _lang(lang)
+    level = t(f"level.{city['level']}", lang)
+    parent = pick(city, "parent", lang) if not _is_missing(city.get("parent_zh")) else ""
+    if parent and parent != "nan":
+        under = t("level.under", lang, parent=parent)
+        return f"{level}（{under}）" if lang == "zh" else f"{level} ({under})"
+    return level
+
+
+def date_text(value: Any) -> str:
+    if _is_missing(value):
+        return ""
+    if hasattr(value, "date") and not isinstance(value, dt.date):
+        value = value.date()
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    try:
+        return value.isoformat()[:10]
+    except AttributeError:
+        return str(value)[:10]
+
+
+def published_text(row: Any, lang: str | None = None) -> str:
+    """"发布于 2023-06-19" or "发布日期不详"."""
+    lang = _lang(lang)
+    published = row.get("published") if hasattr(row, "get") else row["published"]
+    if _is_missing(published) or published is None or str(published) in ("NaT", "None"):
+        return t("published.unknown", lang)
+    return t("published.on", lang, date=date_text(published))
+
+
+def parts(row: Any, lang: str | None = None) -> list[tuple[str, str, str]]:
+    """The (label, value as qualified, quote) of each part of a sum-of-parts value."""
+    lang = _lang(lang)
+    labels = row["breakdowns_en"] if lang == "en" else row["breakdowns_zh"]
+    out = []
+    for label, value, qualifier, quote in zip(labels, row["part_values"], row["part_qualifiers"], row["quotes"]):
+        text = fmt.format_value(float(value), qualifier, row["unit_kind"], pick(row, "measure_word", lang), lang)
+        out.append((label or "", text, quote))
+    return out
+
+
+def unit_text(indicator: Any, lang: str | None = None) -> str:
+    lang = _lang(lang)
+    if indicator["unit"] == "count":
+        return t("unit.count", lang, word=pick(indicator, "measure_word", lang))
+    return t(f"unit.{indicator['unit']}", lang)

@@ -1,0 +1,103 @@
+"""Safe rendering of curated text: quotes, notes, names and articles come from editable files.
+
+`st.markdown` would render `$...$` as LaTeX, `[x](javascript:...)` and `data:` links, images,
+`:red[...]` directives and `:emoji:` codes found in a quote. `md()` backslash-escapes every ASCII
+punctuation character (CommonMark allows escaping any of them), so curated text is shown
+literally; our own Markdown wraps escaped text (e.g. highlighting). `plotly_text()` escapes the
+HTML subset Plotly renders in labels and hovers (<a href>, <b>...). Nothing here ever uses
+`unsafe_allow_html` with data.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+
+_PUNCTUATION = set(string.punctuation)
+HIGHLIGHT = "orange-background"
+
+
+def md(text: object) -> str:
+    """Curated text escaped for Markdown: every ASCII punctuation mark loses its meaning.
+
+    Leading spaces and tabs of each line go too (four of them would start a code block).
+    """
+    if text is None:
+        return ""
+    lines = str(text).replace("\r", "").split("\n")
+    return "\n".join("".join("\\" + ch if ch in _PUNCTUATION else ch for ch in line.lstrip(" \t")) for line in lines)
+
+
+def md_inline(text: object) -> str:
+    """Escaped text on one line (line breaks folded to spaces)."""
+    return md(" ".join(str(text or "").split()))
+
+
+def paragraphs(segments: list[tuple[str, bool, str | None]]) -> str:
+    """Markdown of an article cut into (text, highlighted, tag) segments, paragraphs kept.
+
+    Highlighted segments get the highlight background and an optional small grey tag (the
+    indicator they became). Line breaks inside the text become paragraph breaks.
+    """
+    out = []
+    for text, highlighted, tag in segments:
+        lines = str(text).split("\n")
+        rendered = []
+        for line in lines:
+            if highlighted and line.strip():
+                rendered.append(f":{HIGHLIGHT}[{md(line.strip())}]")
+            else:
+                rendered.append(md(line))
+        chunk = "\n\n".join(rendered)
+        if highlighted and tag:
+            chunk += f" :gray[〔{md(tag)}〕]"
+        out.append(chunk)
+    text = "".join(out)
+    # Collapse runs of blank lines that the article's own spacing produces.
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text
+
+
+def plotly_text(value: object) -> str:
+    """Curated text escaped for Plotly labels and hovers (which render a subset of HTML)."""
+    return html.escape(str(value or ""), quote=True)
+
+
+_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,:/()\-+%']*|\s+|.")
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def wrap(value: str, width: int) -> list[str]:
+    """Splits text into lines of about `width` columns (a CJK character counts 2).
+
+    CJK text breaks between any two characters; runs of Latin letters and digits (words,
+    dates, numbers) are kept whole unless one alone is longer than a line.
+    """
+    lines, line = [], ""
+    for token in _TOKEN.findall(" ".join(str(value).split())):
+        if line and _width(line) + _width(token) > width:
+            lines.append(line.rstrip())
+            line = "" if token.isspace() else token
+        else:
+            line += token
+        while _width(line) > width:  # a single token longer than a line
+            cut = max(1, width // 2 if any(ord(c) > 0x2E80 for c in line) else width)
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def plotly_wrapped(value: object, width: int = 44, max_lines: int = 6) -> str:
+    """Escaped, wrapped text for a Plotly hover box (<br> between lines)."""
+    lines = wrap(str(value or ""), width)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][:-1] + "…"
+    return "<br>".join(plotly_text(line) for line in lines)

@@ -1,0 +1,103 @@
+"""The database the pages read: built once per process from the data folder, cached.
+
+Reads the folder named by the environment variable FEDERATION_DATA_DIR (default: the project's
+`data/`). `shared_store()` is `st.cache_resource`'d under the folder's fingerprint (file names,
+sizes, modification times), so an edited or added file is picked up on the next rerun while
+ordinary reruns parse no YAML. Every script run reads through its own cursor
+(`with store.cursor() as cur:`): a DuckDB connection shared across Streamlit's threads returns
+other sessions' rows.
+
+The editor page may put a *preview* store in `st.session_state["preview_store"]`: any object
+with `cursor()`, ideally built with `Store.from_dataset(..., preview_city=<id>)`. While it is
+there, `current_store()` returns it, so that every page shows the unsaved city.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import streamlit as st
+
+from metrics import load
+
+ENV_DATA_DIR = "FEDERATION_DATA_DIR"
+PREVIEW_KEY = "preview_store"
+
+
+def data_dir() -> Path:
+    """The data folder the dashboard reads."""
+    return Path(os.environ.get(ENV_DATA_DIR) or load.DATA_DIR)
+
+
+@dataclass
+class Store:
+    """An in-memory DuckDB built from one data set; read it through `cursor()`."""
+
+    con: duckdb.DuckDBPyConnection
+    fingerprint: str
+    city_files: tuple[str, ...] = ()  # stems of every city file, loaded or not (stable colours)
+    preview_city: str | None = None  # id of an unsaved city this store previews
+    failed_files: tuple[str, ...] = field(default=())
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor: use it as `with store.cursor() as cur:` for one script run."""
+        return self.con.cursor()
+
+    @classmethod
+    def from_dataset(
+        cls,
+        dataset: load.Dataset,
+        fingerprint: str | None = None,
+        city_files: tuple[str, ...] = (),
+        preview_city: str | None = None,
+    ) -> Store:
+        """Builds the database of a loaded dataset (the editor uses this for a preview)."""
+        con = load.build_database(dataset)
+        stems = tuple(sorted(set(city_files) | set(dataset.cities)))
+        if fingerprint is None:
+            # A preview has no files to fingerprint: its content is its identity.
+            digest = hashlib.sha256(repr(sorted((k, repr(c.observations)) for k, c in dataset.cities.items())).encode())
+            fingerprint = "preview-" + digest.hexdigest()[:16]
+        return cls(con, fingerprint, stems, preview_city, tuple(dataset.failed_files))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _build(folder: str, fingerprint: str) -> Store:
+    path = Path(folder)
+    dataset = load.load_all(path)
+    stems = tuple(p.stem for p in load.city_files(path))
+    return Store.from_dataset(dataset, fingerprint, stems)
+
+
+def shared_store() -> Store:
+    """The store of the data folder, rebuilt only when a data file changed.
+
+    Raises metrics.load.CatalogError when the catalog itself is broken.
+    """
+    folder = data_dir()
+    return _build(str(folder.resolve()), load.fingerprint(folder))
+
+
+def current_store() -> Any:
+    """The preview store when the editor has put one in the session, else the shared store."""
+    preview = st.session_state.get(PREVIEW_KEY)
+    return preview if preview is not None else shared_store()
+
+
+def store_key(store: Any) -> str:
+    """A cache key for data read from `store`: its fingerprint, or its identity."""
+    return getattr(store, "fingerprint", None) or f"object-{id(store)}"
+
+
+def preview_city(store: Any) -> str | None:
+    """The id of the unsaved city a preview store shows, if any."""
+    return getattr(store, "preview_city", None)
+
+
+def city_files(store: Any) -> tuple[str, ...]:
+    return tuple(getattr(store, "city_files", ()) or ())
