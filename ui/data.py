@@ -63,26 +63,32 @@ def select(rows: pd.DataFrame, city_ids, category_ids, indicator_ids, query: str
 
 
 def table(view: View, rows: pd.DataFrame) -> pd.DataFrame:
+    """The observations as shown: names in the current language, values qualified."""
     lang = view.lang
-    out = pd.DataFrame({
-        t("col.city"): [pick(r, "city", lang) for _, r in rows.iterrows()],
-        t("col.category"): [pick(r, "category", lang) for _, r in rows.iterrows()],
-        t("col.indicator"): [pick(r, "indicator", lang) for _, r in rows.iterrows()],
-        t("col.value"): [labels.value_text(r, lang) for _, r in rows.iterrows()],
-        t("col.period"): [labels.period_text(r, lang) for _, r in rows.iterrows()],
-        t("col.breakdown"): [pick(r, "breakdown", lang) if r["breakdown_zh"] is not None
-                             and str(r["breakdown_zh"]) != "nan" else "" for _, r in rows.iterrows()],
-        t("col.per_100k"): [labels.rate_text(r, lang, with_unit=False) for _, r in rows.iterrows()],
-        t("col.quote"): list(rows["quote"]),
-        t("col.note"): [r["note"] if r["note"] is not None and str(r["note"]) != "nan" else ""
-                        for _, r in rows.iterrows()],
-        t("col.as_written"): [f"{fmt.format_number(float(r['value_as_written']), 4)} {r['unit_as_written']}"
-                              for _, r in rows.iterrows()],
-        t("col.report"): list(rows["report_id"]),
-        t("col.published"): [labels.published_text(r, lang) for _, r in rows.iterrows()],
-        t("col.source"): list(rows["source_path"]),
-    })
-    return out
+
+    def text(value) -> str:
+        return "" if value is None or str(value) in ("nan", "None") else str(value)
+
+    return pd.DataFrame([
+        {
+            t("col.city"): pick(r, "city", lang),
+            t("col.category"): pick(r, "category", lang),
+            t("col.indicator"): pick(r, "indicator", lang),
+            t("col.value"): labels.value_text(r, lang),
+            t("col.period"): labels.period_text(r, lang),
+            t("col.breakdown"): text(r["breakdown_en" if lang == "en" else "breakdown_zh"]),
+            t("col.per_100k"): labels.rate_text(r, lang, with_unit=False),
+            t("col.quote"): r["quote"],
+            t("col.note"): text(r["note"]),
+            t("col.as_written"): f"{fmt.format_number(float(r['value_as_written']), 4)} {r['unit_as_written']}",
+            t("col.report"): r["report_id"],
+            t("col.published"): labels.published_text(r, lang),
+            t("col.source"): r["source_path"],
+        }
+        for r in rows.to_dict("records")
+    ], columns=[t(c) for c in ("col.city", "col.category", "col.indicator", "col.value", "col.period",
+                               "col.breakdown", "col.per_100k", "col.quote", "col.note", "col.as_written",
+                               "col.report", "col.published", "col.source")])
 
 
 def downloads(view: View, shown: pd.DataFrame) -> None:

@@ -46,6 +46,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "article.header": ("① 文章", "1. Article"),
     "article.paste": ("粘贴文章全文（简体、繁体、带拼音注音均可）", "Paste the article (simplified, traditional, with pinyin: all fine)"),
     "article.upload": ("或上传文本文件（UTF-8，最大 1 MB）", "Or upload a text file (UTF-8, at most 1 MB)"),
+    "article.too_large": ("文章超过 {mb} MB，请只粘贴一篇报道。", "The article is larger than {mb} MB; paste one news article."),
     "article.empty": ("粘贴或上传一篇文章后，这里会列出其中的数字。", "Paste or upload an article to see the numbers in it."),
     "candidates.caption": (
         "找到 {n} 个候选数字，其中 {m} 个有建议指标；另有 {k} 个数字已排除（年份、日期、序号、名称中的数字等）。"
@@ -281,7 +282,7 @@ def article_section(view: View) -> str:
         st.info(t("article.empty"))
         return ""
     if len(article.encode("utf-8")) > preview.MAX_ARTICLE_BYTES:
-        st.error(render.md(f"article: larger than {preview.MAX_ARTICLE_BYTES // 1_000_000} MB"))
+        st.error(t("article.too_large", mb=preview.MAX_ARTICLE_BYTES // 1_000_000), icon=":material/error:")
         return ""
 
     result = _draft(article, load.fingerprint(store.data_dir()))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ class Store:
     fingerprint: str
     city_files: tuple[str, ...] = ()  # stems of every city file, loaded or not (stable colours)
     preview_city: str | None = None  # id of an unsaved city this store previews
-    failed_files: tuple[str, ...] = field(default=())
+    failed_files: tuple[str, ...] = ()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A new cursor: use it as `with store.cursor() as cur:` for one script run."""
