@@ -5,6 +5,8 @@ build --out PATH.duckdb       write the database to a file, atomically
 export --format csv|json --out PATH|-
                               one row per observation, documented columns first
 bench --cities N [--json]     synthetic cities: parse floor, full validate-and-load, page queries
+draft ARTICLE --out PATH|-    propose observations from an article (see metrics/draft.py)
+new-city ID                   a commented template city file
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from metrics import load, queries
+from metrics import draft, load, queries
 
 
 def _data_dir(args) -> Path:
@@ -148,23 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     p.set_defaults(func=cmd_bench)
 
-    for register in _extensions():
-        register(sub)
+    draft.register_commands(sub)
 
     args = parser.parse_args(argv)
     return args.func(args)
-
-
-def _extensions():
-    """Subcommands defined in other modules (the editor's draft and new-city)."""
-    registrars = []
-    try:
-        from metrics import draft
-    except ImportError:
-        return registrars
-    if hasattr(draft, "register_commands"):
-        registrars.append(draft.register_commands)
-    return registrars
 
 
 if __name__ == "__main__":
