@@ -11,7 +11,8 @@ import streamlit as st
 from ui import state
 from ui.i18n import t
 
-st.set_page_config(page_title=t("app.title"), page_icon=":material/bar_chart:", layout="wide")
+# An emoji icon is drawn in the browser; a :material/...: page icon is fetched from fonts.gstatic.com.
+st.set_page_config(page_title=t("app.title"), page_icon="📊", layout="wide")
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 state.claim("lang", state.DEFAULT_LANG, state.parse_choice(state.LANGS), lambda v: v in state.LANGS)
@@ -30,11 +31,17 @@ if (Path(__file__).parent / "pages" / "editor.py").exists():
 
 current = st.navigation(pages, position="hidden" if state.present() else "sidebar")
 
-with st.sidebar:
-    st.segmented_control(t("sidebar.language"), state.LANGS, key="lang", required=True,
-                         format_func=LANGUAGE_NAMES.get, width="stretch")
-    st.toggle(t("sidebar.present"), key="present", help=t("sidebar.present_help"))
 state.publish("lang", st.session_state["lang"], state.DEFAULT_LANG)
 state.publish("present", st.session_state["present"], False)
 
-current.run()
+# The sidebar's widgets are drawn after the page, into a slot under the navigation: the page's
+# own elements (the first chart of /compare) reach the browser first. The page reads the
+# language and mode from the session, where the widgets' values are before the script runs.
+sidebar = st.sidebar.container()
+try:
+    current.run()
+finally:
+    with sidebar:
+        st.segmented_control(t("sidebar.language"), state.LANGS, key="lang", required=True,
+                             format_func=LANGUAGE_NAMES.get, width="stretch")
+        st.toggle(t("sidebar.present"), key="present", help=t("sidebar.present_help"))

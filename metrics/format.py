@@ -1,7 +1,10 @@
 """Display strings: value + qualifier + unit ("2,000+ 人", "≈400 场") and periods ("2023-01 to 06").
 
 Qualifiers travel to every label: more_than is "2,000+", nearly is "≈400" (近), about is
-"~400" (约). Money is shown in 万元/亿元 in Chinese and in yuan, thousands or millions in English.
+"~400" (约). Money is shown in 万元/亿元 in Chinese and in yuan, thousands or millions in English;
+chart labels may round it to three significant digits ("2.13亿元") while tables keep every digit.
+Per-100,000 figures keep enough digits never to read as zero ("0.04", not "0.0"). English
+measure words are plurals ("sites"); a value of exactly one takes the singular ("1 site").
 """
 
 from __future__ import annotations
@@ -25,37 +28,115 @@ def format_number(value: float, digits: int = 2) -> str:
     return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
 
 
-def _money(value: float, lang: str) -> str:
+def format_significant(value: float, significant: int = 3) -> str:
+    """A number rounded to `significant` digits: 2.1272 -> "2.13", 1429.34 -> "1,430", 8000 -> "8,000"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if value == 0 or not math.isfinite(value):
+        return format_number(value)
+    decimals = significant - 1 - math.floor(math.log10(abs(value)))
+    return format_number(round(value, decimals), max(decimals, 0))
+
+
+def _scaled(value: float, digits: int, significant: int | None) -> str:
+    return format_number(value, digits) if significant is None else format_significant(value, significant)
+
+
+def _money(value: float, lang: str, significant: int | None = None) -> str:
     if lang == "en":
         if value >= 1e6:
-            return f"¥{format_number(value / 1e6)} m"
+            return f"¥{_scaled(value / 1e6, 2, significant)} m"
         if value >= 1e3:
-            return f"¥{format_number(value / 1e3, 1)} k"
-        return f"¥{format_number(value)}"
+            return f"¥{_scaled(value / 1e3, 1, significant)} k"
+        return f"¥{_scaled(value, 2, significant)}"
     if value >= 1e8:
-        return f"{format_number(value / 1e8, 4)}亿元"
+        return f"{_scaled(value / 1e8, 4, significant)}亿元"
     if value >= 1e4:
-        return f"{format_number(value / 1e4, 2)}万元"
-    return f"{format_number(value)}元"
+        return f"{_scaled(value / 1e4, 2, significant)}万元"
+    return f"{_scaled(value, 2, significant)}元"
 
 
-def format_value(value: float, qualifier: str, unit_kind: str, measure_word: str = "", lang: str = "zh") -> str:
-    """A value with its qualifier and unit, as a chart label or table cell shows it."""
+_IRREGULAR_SINGULARS = {"people": "person", "women": "woman", "men": "man", "children": "child"}
+_INVARIABLE = {"news", "series", "species", "times"}
+
+
+def singular(word: str) -> str:
+    """The singular of an English measure word: sites -> site, people -> person, families -> family.
+
+    Words of several words, or ones it does not know how to change, come back unchanged.
+    """
+    lower = word.lower()
+    if not word or " " in word or lower in _INVARIABLE:
+        return word
+    if lower in _IRREGULAR_SINGULARS:
+        return _IRREGULAR_SINGULARS[lower]
+    if lower.endswith("ies") and len(lower) > 4:
+        return word[:-3] + "y"
+    if lower.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    if lower.endswith("s") and not lower.endswith(("ss", "us")):
+        return word[:-1]
+    return word
+
+
+def measure_word_for(value: float, qualifier: str, measure_word: str, lang: str = "zh") -> str:
+    """The measure word as it follows this value: Chinese never changes; English "1 site", "1+ sites"."""
+    if lang == "en" and measure_word and value == 1 and qualifier != "more_than":
+        return singular(measure_word)
+    return measure_word
+
+
+def format_value(
+    value: float,
+    qualifier: str,
+    unit_kind: str,
+    measure_word: str = "",
+    lang: str = "zh",
+    significant: int | None = None,
+) -> str:
+    """A value with its qualifier and unit, as a chart label or table cell shows it.
+
+    `significant` rounds money to that many significant digits (chart labels: "2.13亿元" for
+    212,720,000 yuan); tables, hovers and exports keep the exact value (the default).
+    """
     prefix, suffix = QUALIFIER_MARKS.get(qualifier, ("", ""))
     if unit_kind == "yuan":
-        return f"{prefix}{_money(value, lang)}{suffix}"
+        return f"{prefix}{_money(value, lang, significant)}{suffix}"
     if unit_kind == "percent":
         return f"{prefix}{format_number(value)}%{suffix}"
-    unit = f" {measure_word}" if measure_word else ""
+    word = measure_word_for(value, qualifier, measure_word, lang)
+    unit = f" {word}" if word else ""
     return f"{prefix}{format_number(value)}{suffix}{unit}"
 
 
+def format_rate(value: float) -> str:
+    """A per-100,000 number with enough digits never to read as zero: 1,234 / 13.1 / 2.45 / 0.52 / 0.04.
+
+    Two significant digits below 1 (0.04 is "0.04" and 0.0123 is "0.012", never "0.0").
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if value >= 99.95:
+        return f"{value:,.0f}"
+    if value >= 9.995:
+        return f"{value:,.1f}"
+    if value >= 0.9995:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if value <= 0:
+        return "0"
+    decimals = 1 - math.floor(math.log10(value))  # two significant digits
+    rounded = round(value, decimals)
+    if rounded >= 0.9995:
+        return format_rate(rounded)
+    return f"{rounded:.{decimals}f}".rstrip("0").rstrip(".")
+
+
 def format_per_100k(value: float | None, qualifier: str, lang: str = "zh") -> str:
-    """A per-100,000-residents figure, one decimal, with the qualifier."""
+    """A per-100,000-residents figure with the qualifier ("1,235+", "≈5", "0.04"); see format_rate."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     prefix, suffix = QUALIFIER_MARKS.get(qualifier, ("", ""))
-    return f"{prefix}{value:,.1f}{suffix}"
+    return f"{prefix}{format_rate(float(value))}{suffix}"
 
 
 def _as_date(value) -> dt.date:

@@ -520,3 +520,175 @@ def test_every_string_exists_in_both_languages_with_the_same_placeholders():
         fields = [{name for _, name, _, _ in Formatter().parse(text) if name} for text in (zh, en)]
         assert fields[0] == fields[1], key
     assert set(ABOUT) == {"zh", "en"}
+
+
+# --- single-city indicators, labels that fit, honest wording ----------------------------------
+
+
+def shipped_values(category: str):
+    """The `indicator_values` rows of a category in the shipped data, read through metrics."""
+    con = load.build_database(load.load_all(DATA))
+    with con.cursor() as cur:
+        return queries.compare_category(cur, category)
+
+
+def single_city_indicators(category: str) -> dict[str, str]:
+    """Indicator id -> the one city id reporting it, for a category's single-city indicators."""
+    values = shipped_values(category)
+    cities = values.groupby("indicator_id")["city_id"].unique()
+    return {indicator: ids[0] for indicator, ids in cities.items() if len(ids) == 1}
+
+
+def test_compare_draws_single_city_indicators_as_values_with_their_source():
+    singles = single_city_indicators("employment")
+    assert singles, "the shipped employment category has indicators only one city reports"
+    indicator, city = sorted(singles.items())[0]
+    rows = shipped_values("employment")
+    row = rows[rows["indicator_id"] == indicator].iloc[0]
+    at = page("compare")
+    titles = unescape(" ".join(chart_titles(at)))
+    assert row["indicator_zh"] not in titles, "one city is no comparison: no chart for it"
+    assert len(at.get("plotly_chart")) == len(rows["indicator_id"].unique()) - len(singles)
+    text = unescape(texts(at))
+    assert "仅一个城市报告的指标" in text
+    assert labels_value(row) in text, "the value, qualified"
+    assert row["quotes"][0] in text, "the quote is shown with the value"
+    assert row["city_zh"] in text
+
+    at.button(key=f"show_chart_{indicator}_n").click().run()
+    assert not at.exception
+    assert at.query_params.get("indicator") == indicator and at.query_params.get("source") == city
+    shown = texts(at)
+    assert "原文出处" in shown and ":orange-background[" in shown, "the passage with the quote highlighted"
+    assert row["publisher"] in unescape(shown)
+    at.button(key=f"close_chart_{indicator}_n").click().run()
+    assert "source" not in at.query_params
+
+
+def labels_value(row) -> str:
+    from metrics import format as fmt
+
+    return fmt.format_value(float(row["value"]), row["qualifier"], row["unit_kind"], row["measure_word_zh"], "zh")
+
+
+def test_presentation_mode_draws_a_single_city_indicator_as_a_chart():
+    indicator = sorted(single_city_indicators("employment"))[0]
+    at = page("compare", present="1", indicator=indicator)
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 1
+    name = shipped_values("employment").set_index("indicator_id").loc[[indicator], "indicator_zh"].iloc[0]
+    assert name in chart_titles(at)[0]
+
+
+def test_a_single_labelled_part_is_not_called_a_sum():
+    at = page("indicator", indicator="employment.loans_amount")
+    spec = charts(at)[0]
+    bar_texts = spec["data"][0]["text"]
+    values = shipped_values("employment")
+    loans = values[values["indicator_id"] == "employment.loans_amount"]
+    assert not any("1项之和" in t for t in bar_texts), bar_texts
+    many = loans[loans["n_parts"] > 1]
+    assert len(many) == sum("项之和" in t for t in bar_texts), "a real sum still says how many parts"
+    table = at.dataframe[0].value
+    assert "1" not in set(table["分项"]), "no part count for a single value"
+    text = unescape(texts(at))
+    assert "1项之和" not in text
+    en = page("indicator", indicator="employment.loans_amount", lang="en")
+    assert "sum of 1 part" not in everything(en)
+
+
+def test_chart_labels_round_money_while_hover_and_table_keep_it_exact():
+    at = page("indicator", indicator="employment.loans_amount")
+    trace = charts(at)[0]["data"][0]
+    values = shipped_values("employment")
+    loans = values[values["indicator_id"] == "employment.loans_amount"].sort_values("value", ascending=False)
+    from metrics import format as fmt
+
+    top = float(loans.iloc[0]["value"])
+    exact = fmt.format_value(top, "exact", "yuan", lang="zh")
+    rounded = fmt.format_value(top, "exact", "yuan", lang="zh", significant=3)
+    assert exact != rounded, "the shipped loans carry more than 3 significant digits"
+    assert trace["text"][0].startswith(rounded), trace["text"]
+    assert exact in trace["hovertext"][0]
+    assert exact in set(at.dataframe[0].value["数值"])
+
+
+def test_a_city_with_several_periods_keeps_short_axis_labels():
+    at = page("indicator", indicator="employment.loans_amount")
+    trace = charts(at)[0]["data"][0]
+    for label in trace["y"]:
+        first = label.split("<br>")[0]
+        assert "（" not in first and "(" not in first, f"the period belongs on a second line: {label}"
+    assert len(set(trace["y"])) == len(trace["y"]), "every bar keeps its own row"
+    layout = charts(at)[0]["layout"]
+    assert trace["cliponaxis"] is False and trace["constraintext"] == "none"
+    assert layout["margin"]["r"] >= 16
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("present", ["0", "1"])
+def test_figure_text_is_wrapped_to_the_figure_width(lang, present):
+    """Titles, subtitles and source lines are wrapped to fit the width each layout gives the figure."""
+    from ui import charts as ui_charts
+
+    sizes = ui_charts.PRESENT if present == "1" else ui_charts.NORMAL
+    specs = []
+    for category in ("employment", "rights", "child"):
+        at = page("compare", category=category, lang=lang, present=present)
+        specs += charts(at)
+        if present == "1":
+            at.button(key="present_next").click().run()
+            specs += charts(at)
+    indicator = page("indicator", indicator="employment.loans_amount", lang=lang, present=present)
+    wide = ui_charts.PRESENT if present == "1" else ui_charts.WIDE
+    checks = [(spec, sizes) for spec in specs] + [(spec, wide) for spec in charts(indicator)]
+    assert len(checks) > 3
+    for spec, size in checks:
+        layout = spec["layout"]
+        room = size.width - 2 * ui_charts.EDGE
+        for line in layout["title"]["text"].split("<br>"):
+            assert ui_charts.text_px(line, size.title * 1.04) <= room * 1.1, line
+        for line in layout["title"]["subtitle"]["text"].split("<br>"):
+            assert ui_charts.text_px(line, size.font) <= room * 1.1, line
+        footer = layout["annotations"][0]
+        assert footer["xshift"] == ui_charts.EDGE - layout["margin"]["l"], "the footer starts at the figure's edge"
+        for line in footer["text"].split("<br>"):
+            assert ui_charts.text_px(line, size.footer_font) <= room * 1.1, line
+
+
+def test_english_counts_of_one_are_singular():
+    at = page("data", lang="en")
+    values = set(at.dataframe[0].value["Value"])
+    assert not any(v.startswith(("1 ", "~1 ", "≈1 ")) and v.endswith("s") for v in values), sorted(values)[:20]
+    assert any(v.startswith("1 ") for v in values), "the shipped data has counts of one"
+
+
+@pytest.mark.parametrize("lang, everything_word", [("zh", "全部"), ("en", "All")])
+def test_data_filters_say_all_when_empty(lang, everything_word):
+    at = page("data", lang=lang)
+    assert [m.proto.placeholder for m in at.multiselect] == [everything_word] * 3
+
+
+def test_data_source_list_gives_the_published_column_room():
+    at = page("data")
+    reports = at.dataframe[1]
+    config = json.loads(reports.proto.columns) if reports.proto.columns else {}
+    published = next(v for k, v in config.items() if "发布日期" in k)
+    assert published["width"] >= 120
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}|发布日期不详", v) for v in reports.value["发布日期"])
+
+
+def test_city_notes_say_they_are_in_english():
+    at = page("city", city="changyi")
+    notes = [c.value for c in at.caption if c.value.startswith("编者注")]
+    assert notes, "curators' notes are shown with a label"
+    english = [n for n in notes if n.startswith("编者注（英文原文）")]
+    assert english, "an English note on the Chinese page says so"
+    en = page("city", city="changyi", lang="en")
+    assert any(unescape(c.value).startswith("Editor's note") for c in en.caption)
+
+
+def test_plotly_config_turns_mathjax_off():
+    at = page("compare")
+    for chart in at.get("plotly_chart"):
+        assert json.loads(chart.proto.config)["typesetMath"] is False

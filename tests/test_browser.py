@@ -278,9 +278,11 @@ def bar_centre(page, chart: int, bar: int) -> tuple[float, float]:
 
 
 def quotes_of(observations, indicator_en: str, bar_label: str) -> list[str]:
-    """The curated quotes behind a bar: its indicator, and the city its label names."""
+    """The curated quotes behind a bar: its indicator, and the city its label names (the first
+    line of the label; a city with values for several periods has its period on a second line)."""
     rows = observations[observations["indicator_en"] == indicator_en]
-    rows = rows[[bar_label == city or bar_label.startswith(f"{city} (") for city in rows["city_en"]]]
+    name = html.unescape(bar_label.split("<br>")[0])
+    rows = rows[[name == city or name.startswith(f"{city} (") for city in rows["city_en"]]]
     return list(rows["quote"])
 
 
@@ -343,3 +345,101 @@ def test_presentation_mode_hides_the_sidebar_and_its_link_keeps_it(app_url, new_
     full_page_screenshot(fresh, SCREENSHOTS / "compare-present-zh.png")
     act_and_wait(fresh, fresh.get_by_role("button", name=t("present.exit", "zh")).click)
     assert sidebar_shown(fresh), "leaving presentation mode does not bring the sidebar back"
+
+
+# --- layout: text inside figures, single-city panels, cards, presentation bar -----------------
+
+# Every piece of text Plotly drew, as its box relative to the figure: nothing may cross an edge.
+TEXT_BOXES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(g => {
+  const fig = g.querySelector('.main-svg').getBoundingClientRect();
+  const boxes = [...g.querySelectorAll('.annotation-text, .bars text, .ytick text, .gtitle, .gtitle-subtitle')]
+    .map(el => { const b = el.getBoundingClientRect();
+                 return {text: el.textContent, left: b.left - fig.left, right: b.right - fig.left}; })
+    .filter(b => b.text.trim());
+  return {title: g.layout.title.text, width: fig.width, boxes};
+})"""
+
+
+@pytest.mark.parametrize("path, params", [
+    ("compare", {"lang": "zh"}),
+    ("compare", {"lang": "en"}),
+    ("indicator", {"indicator": "employment.loans_amount", "lang": "zh"}),
+    ("indicator", {"indicator": "employment.loans_amount", "lang": "en"}),
+    ("compare", {"present": "1", "indicator": "employment.loans_amount", "lang": "en"}),
+])
+def test_text_drawn_in_figures_stays_inside_them(app_url, page, path, params):
+    """Source lines, titles, bar labels and city labels are not cut at the figure's edges (nor
+    in the PNG downloaded from it, which is the figure at twice the scale)."""
+    open_page(page, url(app_url, path, **params))
+    wait_bars_drawn(page)
+    wait_charts_drawn(page)
+    assert_healthy(page)
+    figures = page.evaluate(TEXT_BOXES_JS)
+    assert figures
+    for figure in figures:
+        assert figure["boxes"], figure["title"]
+        for box in figure["boxes"]:
+            assert box["left"] >= -1 and box["right"] <= figure["width"] + 1, (
+                f"{figure['title']}: {box['text']!r} spans {box['left']:.0f}..{box['right']:.0f} px "
+                f"of a {figure['width']:.0f} px figure")
+
+
+def test_single_city_indicator_shows_its_value_and_opens_its_source(app_url, new_page, observations):
+    """An indicator one city reports is a value with its quote, not a chart; its source opens."""
+    page = new_page()
+    open_page(page, url(app_url, "compare", lang="en"))
+    wait_bars_drawn(page)
+    panels = page.locator("[class*='st-key-single-']")
+    assert panels.count() > 0, "the employment category has indicators only one city reports"
+    chart_titles = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", c["title"])) for c in charts(page))
+    panel = panels.first
+    name = panel.locator("strong").first.inner_text()
+    assert name not in chart_titles, f"{name!r} is drawn as a chart too"
+    rows = observations[observations["indicator_en"] == name]
+    assert rows["city_id"].nunique() == 1, rows
+    quote = rows.iloc[0]["quote"]
+    shown = squeeze(panel.inner_text())
+    assert squeeze(rows.iloc[0]["city_en"]) in shown and squeeze(quote) in shown, shown
+
+    source_box = page.locator("[class*='st-key-source_close_chart_']")
+    assert source_box.count() == 0
+    act_and_wait(page, panel.get_by_role("button", name=t("source.show", "en")).click)
+    expect(source_box).to_be_visible(timeout=15_000)
+    assert_healthy(page)
+    assert squeeze(quote) in squeeze(source_box.inner_text())
+    assert query(page).get("source") == rows.iloc[0]["city_id"], page.url
+    full_page_screenshot(page, SCREENSHOTS / "compare-single-source-en.png")
+
+
+@pytest.mark.parametrize("lang", state.LANGS)
+def test_overview_cards_of_a_row_are_level(app_url, page, lang):
+    open_page(page, url(app_url, "", lang=lang))
+    boxes = page.locator("[class*='st-key-city_']").evaluate_all(
+        "cards => cards.map(c => { const b = c.getBoundingClientRect(); return [b.top, b.height]; })")
+    assert len(boxes) >= 2
+    rows: dict[int, list[float]] = {}
+    for top, height in boxes:
+        rows.setdefault(round(top), []).append(height)
+    for heights in rows.values():
+        assert max(heights) - min(heights) <= 1, f"cards of one row differ in height: {heights}"
+    # The name in the other script is one span; it may move to a line of its own, never split.
+    names = page.locator("[class*='st-key-city_'] h4 span").evaluate_all(
+        "spans => spans.filter(s => s.innerText.trim() && !s.querySelector('span'))"
+        "  .map(s => [s.innerText, s.getClientRects().length])")
+    assert names, "each card's heading names the city in the other script"
+    for text, lines in names:
+        assert lines == 1, f"{text!r} breaks across {lines} lines"
+
+
+def test_presentation_bar_keeps_its_buttons_on_one_line(app_url, page):
+    open_page(page, url(app_url, "compare", present="1", lang="en"))
+    wait_bars_drawn(page)
+    share = page.get_by_role("button", name=t("share.button", "en"))
+    leave = page.get_by_role("button", name=t("present.exit", "en"))
+    expect(share).to_be_visible()
+    share_box, leave_box = share.bounding_box(), leave.bounding_box()
+    assert abs(share_box["height"] - leave_box["height"]) <= 2, (share_box, leave_box)
+    label = share.get_by_text(t("share.button", "en"), exact=True)
+    assert label.evaluate("p => p.scrollWidth <= p.clientWidth + 1"), "the label is cut (ellipsis)"
+    assert label.evaluate("p => p.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(p).fontSize)"), \
+        "the label wraps onto several lines"

@@ -6,7 +6,16 @@ import datetime as dt
 
 import pytest
 
-from metrics.format import format_number, format_per_100k, format_period, format_population, format_value
+from metrics.format import (
+    format_number,
+    format_per_100k,
+    format_period,
+    format_population,
+    format_rate,
+    format_significant,
+    format_value,
+    singular,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,6 +58,21 @@ def test_format_number(value, expected):
         ((0.7, "nearly", "percent"), "≈0.7%"),
         # an unknown qualifier shows the bare value rather than failing
         ((5, "odd", "count", "个"), "5 个"),
+        # English measure words are plurals; exactly one takes the singular, "1+" stays plural
+        ((1, "exact", "count", "sites", "en"), "1 site"),
+        ((1, "exact", "count", "people", "en"), "1 person"),
+        ((1, "about", "count", "activities", "en"), "~1 activity"),
+        ((1, "more_than", "count", "sites", "en"), "1+ sites"),
+        ((2, "exact", "count", "sites", "en"), "2 sites"),
+        ((1, "exact", "count", "个", "zh"), "1 个"),  # Chinese measure words never change
+        # chart labels round money to 3 significant digits; the default keeps every digit
+        ((212_720_000, "exact", "yuan", "", "zh"), "2.1272亿元"),
+        ((212_720_000, "exact", "yuan", "", "zh", 3), "2.13亿元"),
+        ((14_293_400, "exact", "yuan", "", "zh", 3), "1,430万元"),
+        ((80_000_000, "exact", "yuan", "", "zh", 3), "8,000万元"),
+        ((212_720_000, "more_than", "yuan", "", "en", 3), "¥213 m+"),
+        ((1_786_700, "exact", "yuan", "", "en", 3), "¥1.79 m"),
+        ((2000, "more_than", "count", "人", "zh", 3), "2,000+ 人"),  # counts are never rounded
     ],
 )
 def test_format_value(args, expected):
@@ -56,17 +80,47 @@ def test_format_value(args, expected):
 
 
 @pytest.mark.parametrize(
+    "value, expected",
+    [(2.1272, "2.13"), (1429.34, "1,430"), (8000, "8,000"), (0.0456, "0.0456"), (0, "0"), (float("nan"), "")],
+)
+def test_format_significant(value, expected):
+    assert format_significant(value) == expected
+
+
+@pytest.mark.parametrize(
+    "word, expected",
+    [("sites", "site"), ("people", "person"), ("women", "woman"), ("children", "child"), ("families", "family"),
+     ("copies", "copy"), ("couples", "couple"), ("bases", "base"), ("news", "news"), ("pieces of news", "pieces of news")],
+)
+def test_singular(word, expected):
+    assert singular(word) == expected
+
+
+@pytest.mark.parametrize(
     "args, expected",
     [
         ((12.34, "exact"), "12.3"),
-        ((1234.56, "more_than"), "1,234.6+"),
-        ((5.0, "nearly"), "≈5.0"),
+        ((1234.56, "more_than"), "1,235+"),
+        ((5.0, "nearly"), "≈5"),
+        ((2.45, "exact"), "2.45"),
+        # small rates keep two significant digits: 0.04 must not read as zero
+        ((0.04, "exact"), "0.04"),
+        ((0.0123, "about"), "~0.012"),
+        ((0.999, "exact"), "1"),
+        ((0.0, "exact"), "0"),
         ((None, "exact"), "—"),
         ((float("nan"), "exact"), "—"),
     ],
 )
 def test_format_per_100k(args, expected):
     assert format_per_100k(*args) == expected
+
+
+@pytest.mark.parametrize("value", [0.04, 0.004, 0.00012, 0.3, 0.051])
+def test_format_rate_never_reads_as_zero(value):
+    shown = format_rate(value)
+    assert float(shown) > 0, shown
+    assert abs(float(shown) - value) / value < 0.1, (value, shown)
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,21 @@
 """Plotly figures: one horizontal bar chart per indicator, self-contained for export.
 
 Every figure carries its own title, subtitle (category, period, measure) and source lines, so a
-PNG saved from the chart toolbar (`CONFIG`: 2x scale) says what it shows and where it comes
+PNG saved from the chart toolbar (`config`: 2x scale) says what it shows and where it comes
 from. Bars are directly labelled with the value as qualified and its period; the value axis has
 no numbers. Cities not reporting the indicator are named under the chart, never drawn as 0.
+
+Text drawn inside a figure never wraps by itself, so every line is wrapped here to fit the
+width the figure is expected to have (`Sizes.width`: the chart's column in a 1280 px wide
+window, in each layout) by display width, a CJK character counting double. The left margin is
+computed from the city labels, so the plot area, the bars' outside labels and the footer (which
+starts at the figure's left edge, not the plot's) are laid out without Plotly's guesswork.
 Curated text goes into figures escaped (ui.render.plotly_text): Plotly renders an HTML subset.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -20,14 +27,21 @@ INK = "#1f2933"
 MUTED = "#52606d"
 GRID = "#e4e7eb"
 
+EDGE = 8  # px between the figure's edge and its text
+
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: the axis label (city), value, direct label, colour and hover text (escaped)."""
+    """One bar: axis label (city), value, direct label parts, colour and hover text.
+
+    `label`, `value_text`, `period_text` and `hover` are escaped for Plotly already; `label`
+    may hold a second line (`city_label`).
+    """
 
     label: str
     value: float
-    text: str
+    value_text: str
+    period_text: str
     colour: str
     hover: str
 
@@ -37,86 +51,158 @@ class Sizes:
     font: int
     title: int
     bar: int
-    plot_width: int  # an estimate of the plot area's width, to leave room for the labels
+    width: int  # the figure's expected width in px: text is wrapped to fit it
+
+    @property
+    def footer_font(self) -> int:
+        return self.font - 2
 
 
-NORMAL = Sizes(font=13, title=16, bar=36, plot_width=340)
-PRESENT = Sizes(font=20, title=28, bar=64, plot_width=900)
+NORMAL = Sizes(font=13, title=16, bar=36, width=340)  # a panel of /compare's two-column grid
+WIDE = Sizes(font=13, title=16, bar=36, width=460)  # /indicator's chart column
+PRESENT = Sizes(font=20, title=28, bar=64, width=1000)  # one indicator per screen
 
 
 def config(filename: str) -> dict:
-    """st.plotly_chart config: a 2x PNG download named after the view, no Plotly logo."""
+    """st.plotly_chart config: a 2x PNG download named after the view, no Plotly logo, no MathJax."""
     return {
         "displaylogo": False,
+        "typesetMath": False,  # curated "$" is text, and MathJax is never loaded
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
         "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
                                    "autoScale2d", "resetScale2d"],
     }
 
 
-def _text_px(text: str, font: int) -> float:
-    """Estimated width in pixels of (escaped) text; the widest line when it has several."""
-    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-    return max(sum(font * (1.05 if ord(ch) > 0x2E80 else 0.6) for ch in line) for line in text.split("<br>"))
+_TAG = re.compile(r"<[^>]*>")
 
 
-def label(value: str, period: str, present: bool) -> str:
-    """A bar's direct label: "value · period", on two lines when one would be too wide."""
-    sizes = PRESENT if present else NORMAL
-    one_line = f"{value} · {period}"
-    if _text_px(one_line, sizes.font) > sizes.plot_width * 0.55:
-        return f"{value}<br>{period}"
+def text_px(text: str, font: float) -> float:
+    """Estimated width in px of (escaped, tagged) text; the widest line when it has several.
+
+    Generous on purpose (a CJK character 1.05 em, anything else 0.56 em, where Noto Sans
+    averages under 0.5 em), so that estimated text fits where it is put.
+    """
+    widths = []
+    for line in re.split(r"<br\s*/?>", text):
+        plain = _TAG.sub("", line)
+        plain = plain.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"') \
+            .replace("&#x27;", "'")
+        widths.append(sum(font * (1.05 if ord(ch) > 0x2E80 else 0.56) for ch in plain))
+    return max(widths, default=0.0)
+
+
+def columns(px: float, font: float) -> int:
+    """How many display columns (render.wrap's unit: CJK 2, other 1) fit in `px` at `font`.
+
+    A column is taken as 0.55 em: a CJK character (two columns, 1.1 em) and Latin text (under
+    0.5 em a character in Noto Sans) both fit.
+    """
+    return max(12, int(px / (0.55 * font)))
+
+
+def wrapped(text: str, px: float, font: float) -> list[str]:
+    """Plain text wrapped to fit `px` at `font`, each line escaped for Plotly."""
+    return [render.plotly_text(line) for line in render.wrap(text, columns(px, font))]
+
+
+def one_line_or_each(parts: list[str], sizes: Sizes, sep: str = " · ") -> list[str]:
+    """Subtitle lines: the parts joined on one line when it fits the figure, else a line each
+    (so that a phrase such as "Per 100,000 residents" is never broken by wrapping)."""
+    joined = sep.join(parts)
+    return [joined] if text_px(joined, sizes.font) <= sizes.width - 2 * EDGE else list(parts)
+
+
+def city_label(city: str, second: str, sizes: Sizes) -> str:
+    """An axis label: the (escaped) city, and a smaller grey second line when given."""
+    if not second:
+        return city
+    return f'{city}<br><span style="font-size:{sizes.footer_font}px;color:{MUTED}">{second}</span>'
+
+
+def _label_px(label: str, sizes: Sizes) -> float:
+    """Width of an axis label: its first line at the tick font, a second line at the small font."""
+    first, _, second = label.partition("<br>")
+    return max(text_px(first, sizes.font + 1), text_px(second, sizes.footer_font) if second else 0.0)
+
+
+def _bar_text(bar: Bar, plot_width: float, sizes: Sizes) -> str:
+    """A bar's direct label: "value · period", on two lines when one would leave the bars too
+    little of the plot's width."""
+    one_line = f"{bar.value_text} · {bar.period_text}"
+    if text_px(one_line, sizes.font) > plot_width * 0.6:
+        return f"{bar.value_text}<br>{bar.period_text}"
     return one_line
 
 
-def _x_max(bars: list[Bar], sizes: Sizes) -> float:
-    """An axis end leaving room right of every bar for its outside label."""
-    width = sizes.plot_width
+def _layout_x(bars: list[Bar], texts: list[str], plot_width: float, sizes: Sizes) -> tuple[float, float]:
+    """The value axis' end, leaving room right of every bar for its label, and how far the
+    longest label still reaches past the plot area (px), for the right margin."""
     best = max((b.value for b in bars), default=1.0) or 1.0
-    for bar in bars:
-        room = width - _text_px(bar.text, sizes.font) - 12
-        if room < width * 0.25:  # a very long label: give the bar a quarter of the width
-            room = width * 0.25
-        best = max(best, bar.value * width / room)
-    return best
+    reach = 0.0
+    for bar, text in zip(bars, texts):
+        label = text_px(text, sizes.font) + 10
+        room = max(plot_width - label, plot_width * 0.3)  # a very long label: the bar keeps 30 %
+        best = max(best, bar.value * plot_width / room)
+    for bar, text in zip(bars, texts):
+        end = bar.value / best * plot_width + text_px(text, sizes.font) + 10
+        reach = max(reach, end - plot_width)
+    return best, reach
 
 
 def bar_chart(
     bars: list[Bar],
     *,
     title: str,
-    subtitle: str,
+    subtitle: list[str],
     footer: list[str],
-    present: bool = False,
+    sizes: Sizes = NORMAL,
 ) -> go.Figure:
-    """A horizontal bar chart, largest value on top, labelled, with title and footer inside.
+    """A horizontal bar chart in the given order (largest first), labelled, titled, sourced.
 
-    `title`, `subtitle` and `footer` lines must already be escaped for Plotly.
+    `title`, `subtitle` and `footer` are plain text (escaped and wrapped here, to fit
+    `sizes.width`); the bars' texts are escaped already.
     """
-    sizes = PRESENT if present else NORMAL
-    footer_lines = [line for line in footer if line]
-    footer_px = int(len(footer_lines) * (sizes.font - 1) * 1.45) + 18
-    title_lines = title.count("<br>") + 1
-    subtitle_lines = subtitle.count("<br>") + 1
-    top = int(title_lines * sizes.title * 1.3 + subtitle_lines * sizes.font * 1.35 + sizes.font * 1.2) + 18
-    bar_px = sizes.bar * (1.35 if any("<br>" in b.text for b in bars) else 1)
+    inner = sizes.width - 2 * EDGE
+    title_lines = wrapped(title, inner, sizes.title * 1.04)  # bold
+    subtitle_lines = [line for text in subtitle for line in wrapped(text, inner, sizes.font)]
+    footer_lines = [line for text in footer if text for line in wrapped(text, inner, sizes.footer_font)]
+
+    tick_font = sizes.font + 1
+    left = int(max((_label_px(b.label, sizes) for b in bars), default=0) + EDGE + 10)
+    right = 16
+    for _ in range(3):  # the right margin grows when a label cannot fit beside its bar
+        plot_width = max(sizes.width - left - right, 80)
+        texts = [_bar_text(b, plot_width, sizes) for b in bars]
+        x_max, reach = _layout_x(bars, texts, plot_width, sizes)
+        if reach <= right - 4:
+            break
+        right = int(reach + 8)
+
+    footer_px = int(len(footer_lines) * sizes.footer_font * 1.45) + 18
+    top = int(len(title_lines) * sizes.title * 1.3 + len(subtitle_lines) * sizes.font * 1.35
+              + sizes.font * 1.2) + 18
+    two_lines = any("<br>" in t for t in texts) or any("<br>" in b.label for b in bars)
+    bar_px = sizes.bar * (1.35 if two_lines else 1)
     height = int(top + max(len(bars), 1) * bar_px + footer_px + 12)
     layout = {
         "height": height,
-        "margin": {"l": 8, "r": 16, "t": top, "b": footer_px},
+        "margin": {"l": left, "r": right, "t": top, "b": footer_px, "autoexpand": False},
         "font": {"family": FONT, "size": sizes.font, "color": INK},
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
         "title": {
-            "text": "<br>".join(f"<b>{line}</b>" for line in title.split("<br>")),
-            "x": 0.005, "xanchor": "left", "xref": "container",
-            "y": 1 - 10 / height, "yanchor": "top", "yref": "container",
+            "text": "<br>".join(f"<b>{line}</b>" for line in title_lines),
+            "x": 0, "xanchor": "left", "xref": "container", "pad": {"l": EDGE},
+            # Plotly lifts a title of several lines by about 0.7 em at yanchor "top": put it back.
+            "y": 1 - (10 + (0.72 * sizes.title if len(title_lines) > 1 else 0)) / height,
+            "yanchor": "top", "yref": "container",
             "font": {"size": sizes.title, "color": INK},
-            "subtitle": {"text": subtitle, "font": {"size": sizes.font, "color": MUTED}},
+            "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": sizes.font, "color": MUTED}},
         },
-        "xaxis": {"visible": False, "range": [0, _x_max(bars, sizes)], "fixedrange": True},
-        "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True, "ticks": "",
-                  "tickfont": {"size": sizes.font + 1, "color": INK}, "ticksuffix": "  "},
+        "xaxis": {"visible": False, "range": [0, x_max], "fixedrange": True},
+        "yaxis": {"autorange": "reversed", "automargin": False, "fixedrange": True, "ticks": "",
+                  "tickfont": {"size": tick_font, "color": INK}, "ticklabelstandoff": 6},
         "showlegend": False,
         "bargap": 0.3,
         "hoverlabel": {"font": {"family": FONT, "size": sizes.font}, "align": "left", "bgcolor": "#ffffff"},
@@ -126,10 +212,11 @@ def bar_chart(
     if footer_lines:
         layout["annotations"].append({
             "text": "<br>".join(footer_lines),
-            "x": 0, "xref": "paper", "xanchor": "left",
+            # From the figure's left edge (the plot area starts after the city labels).
+            "x": 0, "xref": "paper", "xanchor": "left", "xshift": EDGE - left,
             "y": 0, "yref": "paper", "yanchor": "top", "yshift": -8,
             "showarrow": False, "align": "left",
-            "font": {"size": sizes.font - 2, "color": MUTED},
+            "font": {"size": sizes.footer_font, "color": MUTED},
         })
     trace = {
         "type": "bar",
@@ -137,8 +224,9 @@ def bar_chart(
         "x": [b.value for b in bars],
         "y": [b.label for b in bars],
         "marker": {"color": [b.colour for b in bars], "line": {"color": "rgba(0,0,0,0.45)", "width": 1}},
-        "text": [b.text for b in bars],
+        "text": texts,
         "textposition": "outside",
+        "constraintext": "none",  # outside labels keep their size, whatever the bar's thickness
         "cliponaxis": False,
         "textfont": {"size": sizes.font, "color": INK},
         "hovertext": [b.hover for b in bars],
@@ -148,13 +236,4 @@ def bar_chart(
     }
     # Validation costs ~8 ms per figure, most of a category change's budget; the structure is
     # fixed here and checked once by tests/test_app.py (test_figures_are_valid_plotly).
-    figure = go.Figure(data=[trace], layout=layout, _validate=False)
-    return figure
-
-
-def footer_line(label: str, items: list[str], width: int, sep: str) -> list[str]:
-    """An escaped "label: a; b; c" footer, wrapped into lines of about `width` characters."""
-    if not items:
-        return []
-    text = label + sep.join(items)
-    return [render.plotly_text(line) for line in render.wrap(text, width)]
+    return go.Figure(data=[trace], layout=layout, _validate=False)

@@ -101,15 +101,19 @@ def indicators_by_category(view: View, city_id: str) -> None:
                 if row["per_100k"] == row["per_100k"] and row["per_100k"] is not None:
                     line += f" · :gray[{render.md(labels.rate_text(row, lang))}]"
                 st.markdown(line)
-                if row["is_sum_of_parts"]:
+                part = labels.part_label(row, lang)
+                if part:
+                    st.caption(render.md(part))
+                if labels.is_sum(row):
                     st.caption(render.md(t("sum_of_parts.long", lang)))
                     for label, value, quote in labels.parts(row, lang):
                         st.markdown(f"- {render.md(label)}{render.md(t('colon'))}{render.md(value)} — "
                                     f":gray[{render.md_inline('“' + quote + '”')}]")
                 else:
                     st.markdown(f":gray[{render.md_inline('“' + row['quotes'][0] + '”')}]")
-                if row["notes"] is not None and str(row["notes"]) not in ("None", "nan"):
-                    st.caption(render.md(row["notes"]))
+                if labels.has_text(row["notes"]):
+                    # Curators' notes are free text, mostly English: labelled so, never machine-translated.
+                    st.caption(render.md(f"{labels.note_label(row['notes'], lang)}{t('colon', lang)}{row['notes']}"))
     if empty:
         st.caption(render.md(t("city.not_reported_categories", names=join(empty))))
 

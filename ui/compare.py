@@ -8,6 +8,8 @@ source is open). Changing the category resets the cities, the focus and the open
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from ui import frames, labels, panels, render, state
@@ -15,6 +17,7 @@ from ui.i18n import join, pick, t
 from ui.layout import View
 
 DEFAULT_CATEGORY = "employment"
+SINGLE_PER_ROW = 3  # compact panels of indicators only one city reports
 
 
 def _on_category_change() -> None:
@@ -22,8 +25,24 @@ def _on_category_change() -> None:
         state.forget(name)
 
 
-def controls(view: View) -> tuple[str, list[str], str]:
-    """The category, cities and measure widgets (or, in presentation mode, the URL's values)."""
+@dataclass
+class Controls:
+    """The compare page's choices and what their widgets need."""
+
+    category_ids: list[str]
+    category_names: dict[str, str]
+    default_category: str
+    city_ids: list[str]
+    names: dict[str, str]
+    reporting: list[str]  # cities reporting the chosen category (the default choice)
+    category: str
+    chosen: list[str]
+    mode: str
+
+
+def resolve(view: View) -> Controls:
+    """The category, cities and measure of this run, from the URL or the session, before any
+    widget is drawn (the widgets read the same session values: see `widgets`)."""
     lang = view.lang
     categories = frames.categories(view.key, view.cur)
     category_ids = list(categories["category_id"])
@@ -35,41 +54,58 @@ def controls(view: View) -> tuple[str, list[str], str]:
 
     state.claim("category", default_category, state.parse_choice(category_ids), lambda v: v in category_ids)
     state.claim("mode", "absolute", state.parse_choice(state.MODES), lambda v: v in state.MODES)
-    values = frames.compare_category(view.key, view.cur, st.session_state["category"])
+    category = st.session_state["category"]
+    values = frames.compare_category(view.key, view.cur, category)
     reporting = [c for c in city_ids if c in set(values["city_id"])]
     state.claim("cities", reporting, state.parse_choices(city_ids),
                 lambda v: isinstance(v, list) and all(c in city_ids for c in v))
-
-    if view.present:
-        category = st.session_state["category"]
-        chosen = st.session_state["cities"]
-        mode = st.session_state["mode"]
-    else:
-        top = st.columns([2.2, 1.2], vertical_alignment="bottom")
-        category = top[0].selectbox(
-            t("compare.category"), category_ids, key="category",
-            format_func=lambda c: category_names[c], on_change=_on_category_change,
-        )
-        mode = top[1].segmented_control(
-            t("compare.mode"), state.MODES, key="mode", required=True,
-            format_func=lambda m: t(f"mode.{m}"), width="stretch",
-        )
-        values = frames.compare_category(view.key, view.cur, category)
-        reporting = [c for c in city_ids if c in set(values["city_id"])]
-        chosen = st.pills(
-            t("compare.cities"), city_ids, key="cities", selection_mode="multi",
-            format_func=lambda c: names[c] + ("" if c in reporting else f" · {t('not_reported')}"),
-        ) or []
-    chosen = [c for c in city_ids if c in chosen]  # option order, whatever the clicking order
+    chosen = [c for c in city_ids if c in (st.session_state["cities"] or [])]  # option order
+    mode = st.session_state["mode"]
     state.publish("category", category, default_category)
     state.publish("mode", mode, "absolute")
     state.publish("cities", chosen, reporting)
     view.share.update(category=category, cities=chosen, mode=mode)
-    return category, chosen, mode
+    return Controls(category_ids, category_names, default_category, city_ids, names, reporting, category, chosen,
+                    mode)
+
+
+def widgets(view: View, controls: Controls) -> None:
+    """The category, cities and measure widgets, bound to the session values `resolve` read.
+
+    Drawn after the first chart, into a container above it: the browser starts loading the
+    chart library before the widgets' code. A change made with them reruns the script, and
+    `resolve` reads it from the session before anything is drawn.
+    """
+    c = controls
+    top = st.columns([2.2, 1.2], vertical_alignment="bottom")
+    top[0].selectbox(
+        t("compare.category"), c.category_ids, key="category",
+        format_func=lambda i: c.category_names[i], on_change=_on_category_change,
+    )
+    top[1].segmented_control(
+        t("compare.mode"), state.MODES, key="mode", required=True,
+        format_func=lambda m: t(f"mode.{m}"), width="stretch",
+    )
+    st.pills(
+        t("compare.cities"), c.city_ids, key="cities", selection_mode="multi",
+        format_func=lambda i: c.names[i] + ("" if i in c.reporting else f" · {t('not_reported')}"),
+    )
+
+
+def controls(view: View) -> tuple[str, list[str], str]:
+    """The category, cities and measure: resolved, and their widgets drawn (none in presentation mode)."""
+    resolved = resolve(view)
+    if not view.present:
+        widgets(view, resolved)
+    return resolved.category, resolved.chosen, resolved.mode
 
 
 def build_panels(view: View, category: str, chosen: list[str], mode: str) -> list[panels.Panel]:
-    """One panel per indicator of the category (cached per data version and view)."""
+    """One panel per indicator of the category, without figures (cached per data version and view).
+
+    Figures are built one at a time while the page draws them (`figure_for`), so the first
+    chart reaches the browser before the others are built.
+    """
     return _panels(view.key, category, tuple(chosen), mode, view.lang, view.present,
                    tuple(sorted(view.colours.items())), view)
 
@@ -77,7 +113,7 @@ def build_panels(view: View, category: str, chosen: list[str], mode: str) -> lis
 @st.cache_resource(max_entries=512, show_spinner=False)
 def _panels(key: str, category: str, chosen: tuple[str, ...], mode: str, lang: str, present: bool,
             colours: tuple, _view: View) -> list[panels.Panel]:
-    # Shared across sessions: panels and figures are never modified after this returns.
+    # Shared across sessions: panels are never modified after this returns.
     cities = frames.cities(key, _view.cur)
     names = {r["city_id"]: pick(r, "name", lang) for r in cities.to_dict("records")}
     categories = frames.categories(key, _view.cur)
@@ -88,9 +124,22 @@ def _panels(key: str, category: str, chosen: tuple[str, ...], mode: str, lang: s
     indicators = frames.indicators(key, _view.cur, category)
     return [
         panels.build(_view, indicator, by_indicator.get(indicator["indicator_id"], []), list(chosen), names, mode,
-                     category_name)
+                     category_name, with_figure=False)
         for indicator in indicators.to_dict("records")
     ]
+
+
+def figure_for(view: View, panel: panels.Panel, category: str, chosen: list[str], mode: str):
+    """The panel's chart, built once per data version and view (cached)."""
+    return _figure(view.key, category, panel.indicator_id, tuple(chosen), mode, view.lang, view.present,
+                   tuple(sorted(view.colours.items())), view, panel)
+
+
+@st.cache_resource(max_entries=2048, show_spinner=False)
+def _figure(key: str, category: str, indicator_id: str, chosen: tuple[str, ...], mode: str, lang: str,
+            present: bool, colours: tuple, _view: View, _panel: panels.Panel):
+    # Shared across sessions: figures are never modified after this returns.
+    return panels.figure(_view, _panel)
 
 
 def period_notice(view: View, shown: list[panels.Panel]) -> None:
@@ -109,14 +158,29 @@ def period_notice(view: View, shown: list[panels.Panel]) -> None:
 
 
 def body(view: View) -> None:
-    """The whole compare page below the title."""
-    category, chosen, mode = controls(view)
+    """The whole compare page below the title.
+
+    The first chart is sent before anything else that needs new code in the browser: the
+    widgets are drawn afterwards, into a container reserved above the panels.
+    """
+    resolved = resolve(view)
+    category, chosen, mode = resolved.category, resolved.chosen, resolved.mode
+    slot = st.container() if not view.present else None
+    try:
+        _body(view, category, chosen, mode)
+    finally:
+        if slot is not None:
+            with slot:
+                widgets(view, resolved)
+
+
+def _body(view: View, category: str, chosen: list[str], mode: str) -> None:
     if not chosen:
         st.warning(t("compare.no_cities"))
         view.share.update(indicator=None)
         return
     built = build_panels(view, category, chosen, mode)
-    shown = [p for p in built if p.figure is not None]
+    shown = [p for p in built if p.reported]
     indicator_ids = [p.indicator_id for p in shown]
     state.claim("indicator", None, state.parse_choice(indicator_ids), lambda v: v is None or v in indicator_ids)
     state.claim("source", None, state.parse_choice(list(chosen)), lambda v: v is None or v in chosen)
@@ -124,10 +188,10 @@ def body(view: View) -> None:
         category_name = frames.categories(view.key, view.cur).set_index("category_id").loc[category]
         st.info(render.md(t("compare.category_empty", category=pick(category_name, "name", view.lang))))
     elif view.present:
-        _present(view, shown, mode)
+        _present(view, shown, category, chosen, mode)
     else:
-        _grid(view, shown, mode)
-        empty = [p for p in built if p.figure is None]
+        _grid(view, shown, category, chosen, mode)
+        empty = [p for p in built if not p.reported]
         if empty:
             st.caption(render.md(t("compare.unreported_indicators",
                                    names=join([pick(p.indicator, "name", view.lang) for p in empty]))))
@@ -136,27 +200,59 @@ def body(view: View) -> None:
     view.share.update(indicator=st.session_state.get("indicator"), source=st.session_state.get("source"))
 
 
-def _grid(view: View, shown: list[panels.Panel], mode: str) -> None:
+def _grid(view: View, shown: list[panels.Panel], category: str, chosen: list[str], mode: str) -> None:
+    """Comparisons as charts, two a row; then the indicators only one city reports, as values.
+
+    Each chart is built just before it is drawn, so the browser gets the first one early.
+    """
+    compared = [p for p in shown if not p.single_city]
+    single = [p for p in shown if p.single_city]
     period_notice(view, shown)
-    st.caption(":material/touch_app: " + render.md(t("compare.click_hint")))
-    columns = st.columns(2, gap="medium")
-    for index, panel in enumerate(shown):
-        with columns[index % 2]:
-            with st.container(border=True):
-                _draw(view, panel, mode)
+    if compared:
+        st.caption(":material/touch_app: " + render.md(t("compare.click_hint")))
+        columns = st.columns(2, gap="medium")
+        for index, panel in enumerate(compared):
+            with columns[index % 2]:
+                with st.container(border=True):
+                    _draw(view, panel, category, chosen, mode)
+    if single:
+        st.subheader(t("compare.single_heading"))
+        st.caption(render.md(t("compare.single_help")))
+        for start in range(0, len(single), SINGLE_PER_ROW):
+            columns = st.columns(SINGLE_PER_ROW, gap="medium")
+            opened = None
+            for column, panel in zip(columns, single[start:start + SINGLE_PER_ROW]):
+                with column, st.container(border=True, height="stretch"):
+                    if panels.show_single(view, panel, _chart_key(view, panel), _source_for(panel)):
+                        opened = panel
+                    _definition(view, panel)
+            if opened is not None:  # under its row, at full width: the passage needs room
+                panels.single_source(view, opened, _chart_key(view, opened))
 
 
-def _draw(view: View, panel: panels.Panel, mode: str) -> None:
-    source = st.session_state.get("source") if st.session_state.get("indicator") == panel.indicator_id else None
-    chart_key = f"chart_{panel.indicator_id}_{'p' if view.present else 'n'}"
-    selected = panels.show(view, panel, chart_key, f"{panel.indicator_id}_{mode}", source)
-    if selected is not None:
-        panels.on_selection(panel.indicator_id, selected)
+def _source_for(panel: panels.Panel) -> str | None:
+    return st.session_state.get("source") if st.session_state.get("indicator") == panel.indicator_id else None
+
+
+def _chart_key(view: View, panel: panels.Panel) -> str:
+    return f"chart_{panel.indicator_id}_{'p' if view.present else 'n'}"
+
+
+def _definition(view: View, panel: panels.Panel) -> None:
     with st.expander(t("compare.definition")):
         st.markdown(render.md(pick(panel.indicator, "definition", view.lang)))
         notes = pick(panel.indicator, "notes", view.lang)
         if notes and notes != "nan":
             st.markdown(f"**{render.md(t('compare.comparability'))}**{render.md(t('colon'))}{render.md(notes)}")
+
+
+def _draw(view: View, panel: panels.Panel, category: str, chosen: list[str], mode: str) -> None:
+    chart_key = _chart_key(view, panel)
+    chart = figure_for(view, panel, category, chosen, mode)
+    selected = panels.show(view, panel, chart_key, f"{panel.indicator_id}_{mode}", _source_for(panel), chart)
+    if selected is not None:
+        panels.on_selection(panel.indicator_id, selected)
+    _definition(view, panel)
 
 
 def _step(indicator_ids: list[str], current: str, step: int) -> None:
@@ -165,8 +261,8 @@ def _step(indicator_ids: list[str], current: str, step: int) -> None:
     state.forget("source")
 
 
-def _present(view: View, shown: list[panels.Panel], mode: str) -> None:
-    """One indicator per screen, with previous and next."""
+def _present(view: View, shown: list[panels.Panel], category: str, chosen: list[str], mode: str) -> None:
+    """One indicator per screen, with previous and next; every indicator is drawn as a chart."""
     ids = [p.indicator_id for p in shown]
     current = st.session_state.get("indicator") or ids[0]
     st.session_state["indicator"] = current
@@ -177,4 +273,4 @@ def _present(view: View, shown: list[panels.Panel], mode: str) -> None:
     where.markdown(render.md(t("present.position", i=index + 1, n=len(ids))), text_alignment="center")
     nxt.button(t("present.next"), icon=":material/arrow_forward:", key="present_next", on_click=_step,
                args=(ids, current, 1), width="stretch", disabled=len(ids) < 2)
-    _draw(view, shown[index], mode)
+    _draw(view, shown[index], category, chosen, mode)

@@ -82,7 +82,7 @@ def table(view: View, rows: pd.DataFrame) -> pd.DataFrame:
             t("col.note"): text(r["note"]),
             t("col.as_written"): f"{fmt.format_number(float(r['value_as_written']), 4)} {r['unit_as_written']}",
             t("col.report"): r["report_id"],
-            t("col.published"): labels.published_text(r, lang),
+            t("col.published"): labels.published_cell(r, lang),
             t("col.source"): r["source_path"],
         }
         for r in rows.to_dict("records")
@@ -134,7 +134,7 @@ def reports_table(view: View) -> pd.DataFrame:
         t("col.city"): [pick(r, "city", lang) for _, r in reports.iterrows()],
         t("col.title"): [r["title_en"] if lang == "en" else r["title_zh"] for _, r in reports.iterrows()],
         t("col.publisher"): list(reports["publisher"]),
-        t("col.published"): [labels.published_text(r, lang) for _, r in reports.iterrows()],
+        t("col.published"): [labels.published_cell(r, lang) for _, r in reports.iterrows()],
         t("col.period"): [labels.period_text({**r, "cumulative": False}, lang) for _, r in reports.iterrows()],
         t("col.observations"): list(reports["n_observations"]),
         t("col.source"): list(reports["source_path"]),
@@ -143,13 +143,31 @@ def reports_table(view: View) -> pd.DataFrame:
     })
 
 
+PUBLISHED_PX = 132  # "2023-06-19" and "发布日期不详" whole
+
+
+def reports_columns() -> dict:
+    """Widths of the source list: the long titles may be cut (hover shows them), the dates never."""
+    text = st.column_config.TextColumn
+    return {
+        t("col.city"): text(width=90),
+        t("col.title"): text(width=290),
+        t("col.publisher"): text(width=170),
+        t("col.published"): text(width=PUBLISHED_PX),
+        t("col.period"): text(width=120),
+        t("col.observations"): st.column_config.NumberColumn(width=90),
+        t("col.url"): text(width=220),
+    }
+
+
 def body(view: View) -> None:
     rows = frames.observations(view.key, view.cur)
     city_ids, category_ids, indicator_ids, query = filters(view)
     shown = select(rows, city_ids, category_ids, indicator_ids, query)
     st.caption(render.md(t("data.rows", n=len(shown), total=len(rows))))
-    st.dataframe(table(view, shown), width="stretch", hide_index=True, height=460)
+    st.dataframe(table(view, shown), width="stretch", hide_index=True, height=460,
+                 column_config={t("col.published"): st.column_config.TextColumn(width=PUBLISHED_PX)})
     downloads(view, shown)
     st.subheader(t("data.reports"))
     st.caption(render.md(t("data.reports_caption")))
-    st.dataframe(reports_table(view), width="stretch", hide_index=True)
+    st.dataframe(reports_table(view), width="stretch", hide_index=True, column_config=reports_columns())

@@ -7,6 +7,7 @@ ours, not curated data: page text written as Markdown is safe to render as Markd
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from ui import state
@@ -83,10 +84,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.cities": ("城市", "Cities"),
     "overview.cities_caption": (
         "{n} 个城市，{k} 份报道，{m} 条数据，每条都可追溯到原文句子。",
-        "{n} cities, {k} reports, {m} data points, each traceable to its sentence.",
+        "{n} {n:city|cities}, {k} {k:report|reports}, {m} data {m:point|points}, each traceable to its sentence.",
     ),
     "overview.card.reports": ("报道时期", "Report period"),
-    "overview.card.counts": ("{n} 个指标 · {k} 个分类", "{n} indicators · {k} categories"),
+    "overview.card.counts": ("{n} 个指标 · {k} 个分类", "{n} {n:indicator|indicators} · {k} {k:category|categories}"),
     "overview.card.population": ("人口 {population}", "Population {population}"),
     "overview.card.open": ("城市档案", "City profile"),
     "overview.coverage": ("覆盖情况：各城市在各分类报告的指标数", "Coverage: indicators each city reports, by category"),
@@ -97,7 +98,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.start.compare": ("按分类对比各市", "Compare cities by category"),
     "overview.problems": (
         "{n} 个城市文件未能加载，已跳过；其余城市正常显示。请按下列位置修改：",
-        "{n} city file(s) failed to load and were left out; every other city is shown. Fix them at these places:",
+        "{n} city {n:file|files} failed to load and {n:was|were} left out; every other city is shown. Fix them at these places:",
     ),
     "overview.no_cities": ("没有成功加载的城市。", "No city loaded."),
     # --- compare ---
@@ -136,6 +137,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "compare.denominators": ("人口分母", "Denominators"),
     "compare.definition": ("定义", "Definition"),
+    "compare.single_heading": ("仅一个城市报告的指标", "Indicators only one city reports"),
+    "compare.single_help": (
+        "所选城市中只有一个城市报告这些指标，无从比较，故直接列出数值与原文；点“原文出处”查看报道与上下文。",
+        "Of the selected cities only one reports each of these, so there is nothing to compare: the value is "
+        "shown with its quote; “Source” opens the report and the passage.",
+    ),
     "compare.comparability": ("可比性", "Comparability"),
     # --- source panel ---
     "source.title": ("原文出处", "Where this number comes from"),
@@ -143,6 +150,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "source.report": ("报道", "Report"),
     "source.file": ("原文文件", "Source file"),
     "source.close": ("关闭", "Close"),
+    "source.show": ("原文出处", "Source"),
+    "note.label": ("编者注", "Editor's note"),
+    "note.english": ("编者注（英文原文）", "Editor's note"),
     # --- city ---
     "city.title": ("城市档案", "City profile"),
     "city.choose": ("城市", "City"),
@@ -154,7 +164,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "高亮的句子已整理为数据，方括号内为其指标；未高亮的文字未被采用。",
         "Highlighted sentences became data (their indicator in brackets); the rest of the text was not taken.",
     ),
-    "city.quotes_found": ("{n} 处引用", "{n} quotes"),
+    "city.quotes_found": ("{n} 处引用", "{n} {n:quote|quotes}"),
     "city.none": ("没有可显示的城市。", "No city to show."),
     "city.not_reported_categories": ("未报告的分类：{names}", "Categories with nothing reported: {names}"),
     # --- indicator ---
@@ -166,17 +176,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "indicator.per_capita.no": ("否（比例或不宜折算）", "no (a share, or not meaningful per resident)"),
     "indicator.notes": ("可比性说明", "Comparability notes"),
     "indicator.table": ("各市数值", "Values by city"),
-    "indicator.reported_by": ("{n} 个城市报告", "reported by {n} cities"),
+    "indicator.reported_by": ("{n} 个城市报告", "reported by {n} {n:city|cities}"),
     "unit.count": ("计数（{word}）", "count ({word})"),
     "unit.yuan": ("金额（元）", "money (yuan)"),
     "unit.percent": ("百分比", "percent"),
     # --- data ---
     "data.title": ("数据与来源", "Data and sources"),
     "data.search": ("在原文中搜索", "Search the quotes"),
-    "data.rows": ("显示 {n} / {total} 条", "Showing {n} of {total} rows"),
+    "data.rows": ("显示 {n} / {total} 条", "Showing {n} of {total} {total:row|rows}"),
     "data.download": ("下载", "Download"),
-    "data.download.shown": ("当前显示的 {n} 条", "The {n} rows shown"),
-    "data.download.all": ("全部 {n} 条", "All {n} rows"),
+    "data.download.shown": ("当前显示的 {n} 条", "The {n} {n:row|rows} shown"),
+    "data.download.all": ("全部 {n} 条", "All {n} {n:row|rows}"),
     "data.csv": ("CSV 数据", "CSV data"),
     "data.csv_sources": ("CSV 来源", "CSV sources"),
     "data.csv_notes": ("CSV 字段说明", "CSV notes"),
@@ -319,11 +329,27 @@ footnote says “unverified”. Shares (coverage rates, grant rates) are not div
 }
 
 
+class _Formatter(string.Formatter):
+    """str.format, plus "{n:one|many}": the word for one when n == 1, else the word for many.
+
+    English nouns after a count need it ("1 city", "2 cities"); Chinese strings never do.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return one if value == 1 else many
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 def t(key: str, lang: str | None = None, **values: Any) -> str:
     """The string `key` in the current (or given) language, with `{values}` filled in."""
     zh, en = STRINGS[key]
     text = en if (lang or state.lang()) == "en" else zh
-    return text.format(**values) if values else text
+    return _FORMATTER.format(text, **values) if values else text
 
 
 def pick(row: Any, column: str, lang: str | None = None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import frames, labels, panels, render, state
+from ui import charts, frames, labels, panels, render, state
 from ui.i18n import pick, t
 from ui.layout import View
 
@@ -56,7 +56,8 @@ def body(view: View) -> None:
     city_ids = list(cities["city_id"])
     names = {r["city_id"]: pick(r, "name", lang) for _, r in cities.iterrows()}
     state.claim("source", None, state.parse_choice(city_ids), lambda v: v is None or v in city_ids)
-    panel = panels.build(view, indicator, values.to_dict("records"), city_ids, names, mode, indicator["category_name"])
+    panel = panels.build(view, indicator, values.to_dict("records"), city_ids, names, mode, indicator["category_name"],
+                         sizes=charts.PRESENT if view.present else charts.WIDE)
     chart, _ = st.columns([3, 2]) if not view.present else (st.container(), None)
     with chart:
         selected = panels.show(view, panel, f"indicator_chart_{'p' if view.present else 'n'}",
@@ -106,7 +107,7 @@ def table(view: View, values: pd.DataFrame) -> pd.DataFrame:
             t("col.period"): labels.period_text(row, lang),
             t("col.per_100k"): labels.rate_text(row, lang, with_unit=False),
             t("col.population"): labels.population_text(row, lang),
-            t("col.parts"): str(int(row["n_parts"])) if row["is_sum_of_parts"] else "",
+            t("col.parts"): str(int(row["n_parts"])) if labels.is_sum(row) else "",
             t("col.quote"): quote,
             t("col.report"): row["report_title_en"] if lang == "en" else row["report_title_zh"],
             t("col.publisher"): row["publisher"],

@@ -24,45 +24,69 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def value_text(row: Any, lang: str | None = None) -> str:
-    """The value as qualified, with its unit: "2,000+ 人", "≈¥0.3 m"."""
+def value_text(row: Any, lang: str | None = None, short: bool = False) -> str:
+    """The value as qualified, with its unit: "2,000+ 人", "≈¥0.3 m".
+
+    `short` rounds money to three significant digits ("2.13亿元"), for chart labels; tables
+    and hovers keep the exact value.
+    """
     lang = _lang(lang)
-    return fmt.format_value(float(row["value"]), row["qualifier"], row["unit_kind"], pick(row, "measure_word", lang), lang)
+    return fmt.format_value(float(row["value"]), row["qualifier"], row["unit_kind"], pick(row, "measure_word", lang),
+                            lang, significant=3 if short else None)
 
 
-def rate(value: float) -> str:
-    """A per-100,000 figure with enough digits to never read as zero: 1,234 / 13.1 / 0.52 / 0.011."""
-    if value >= 100:
-        return f"{value:,.0f}"
-    if value >= 10:
-        return f"{value:,.1f}"
-    if value >= 1:
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    if value == 0:
-        return "0"
-    digits = max(2, -math.floor(math.log10(value)) + 1)
-    return f"{value:.{digits}f}"
-
-
-def rate_text(row: Any, lang: str | None = None, with_unit: bool = True) -> str:
+def rate_text(row: Any, lang: str | None = None, with_unit: bool = True, short: bool = False) -> str:
     """The per-100,000-residents figure, qualified, with its unit: "≈20.6 场 每10万人".
 
     "—" when the indicator is not counted per resident. `with_unit=False` leaves out
-    "per 100,000" (for chart labels under a subtitle that says it).
+    "per 100,000" (for chart labels under a subtitle that says it); `short` rounds money as
+    `value_text` does. Small figures keep two significant digits (metrics.format.format_rate).
     """
     lang = _lang(lang)
     value = row.get("per_100k") if hasattr(row, "get") else row["per_100k"]
     if _is_missing(value):
         return "—"
-    prefix, suffix = fmt.QUALIFIER_MARKS.get(row["qualifier"], ("", ""))
     if row["unit_kind"] == "yuan":
-        number = fmt.format_value(float(value), "exact", "yuan", lang=lang)
+        prefix, suffix = fmt.QUALIFIER_MARKS.get(row["qualifier"], ("", ""))
+        number = prefix + fmt.format_value(float(value), "exact", "yuan", lang=lang,
+                                           significant=3 if short else None) + suffix
     else:
         word = pick(row, "measure_word", lang)
-        number = f"{rate(float(value))}{suffix} {word}".strip()
-        suffix = ""
+        number = f"{fmt.format_per_100k(float(value), row['qualifier'], lang)} {word}".strip()
     per = f" {t('per_100k', lang)}" if with_unit else ""
-    return f"{prefix}{number}{suffix}{per}"
+    return f"{number}{per}"
+
+
+def is_sum(row: Any) -> bool:
+    """Whether the value adds up several parts (a single part with a label is just a value)."""
+    return bool(row["is_sum_of_parts"]) and int(row["n_parts"]) > 1
+
+
+def part_label(row: Any, lang: str | None = None) -> str:
+    """The label of a value that is one labelled part (not a sum), else ""."""
+    if not row["is_sum_of_parts"] or is_sum(row):
+        return ""
+    labels = row["breakdowns_en"] if _lang(lang) == "en" else row["breakdowns_zh"]
+    return str(labels[0] or "") if len(labels) else ""
+
+
+def note_label(note: Any, lang: str | None = None) -> str:
+    """The heading of a curator's note: "编者注（英文原文）" when a Chinese page shows an English note.
+
+    Notes are free text in the data, mostly written in English; they are shown as written, never
+    machine-translated, and a Chinese reader is told which language to expect.
+    """
+    lang = _lang(lang)
+    text = str(note or "")
+    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    english = latin > 2 * cjk
+    return t("note.english" if english and lang == "zh" else "note.label", lang)
+
+
+def has_text(value: Any) -> bool:
+    """Whether an optional text field holds text (not None, NaN or empty)."""
+    return value is not None and str(value) not in ("None", "nan", "NaT", "")
 
 
 def period_text(row: Any, lang: str | None = None) -> str:
@@ -109,6 +133,14 @@ def published_text(row: Any, lang: str | None = None) -> str:
     if _is_missing(published) or published is None or str(published) in ("NaT", "None"):
         return t("published.unknown", lang)
     return t("published.on", lang, date=date_text(published))
+
+
+def published_cell(row: Any, lang: str | None = None) -> str:
+    """A table cell under a "published" heading: the date alone, or "发布日期不详"."""
+    published = row.get("published") if hasattr(row, "get") else row["published"]
+    if not has_text(published) or _is_missing(published):
+        return t("published.unknown", _lang(lang))
+    return date_text(published)
 
 
 def parts(row: Any, lang: str | None = None) -> list[tuple[str, str, str]]:

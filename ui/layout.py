@@ -42,6 +42,8 @@ _BASE_CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; max-width: 1280px; }
 .st-key-share_slot { display: flex; justify-content: flex-end; }
 [class*="st-key-city_"] { padding-left: 0.9rem !important; }
+/* A city's name in the other script stays whole: "连云港市" never breaks between its characters. */
+[class*="st-key-city_"] h3, [class*="st-key-city_"] h4 { word-break: keep-all; overflow-wrap: normal; }
 </style>
 """
 
@@ -71,10 +73,11 @@ class View:
     share: dict[str, Any] = field(default_factory=dict)
 
 
-def _open_store() -> Any:
+def _open_store(present: bool) -> Any:
     try:
         return store.current_store()
     except CatalogError as exc:
+        st.html(_BASE_CSS + (_PRESENT_CSS if present else ""))
         st.error(t("catalog.broken"))
         st.code("\n".join(str(p) for p in exc.problems), language=None, wrap_lines=True)
         st.stop()
@@ -102,26 +105,26 @@ def page(path: str, title_key: str) -> Iterator[View]:
     _leave_pages_folder_mode()
     lang = state.lang()
     present = state.present()
-    st.html(_BASE_CSS)
-    if present:
-        st.html(_PRESENT_CSS)
-    data = _open_store()
+    data = _open_store(present)
     key = store.store_key(data)
     with data.cursor() as cur:
         cities = frames.cities(key, cur)
         preview = store.preview_city(data)
         colour_map = colors.city_colours(set(store.city_files(data)) | set(cities["city_id"]))
-        st.html(f"<style>{colors.css_rules(colour_map)}</style>")
+        # One style element for the page (each st.html is an element the browser renders).
+        st.html(_BASE_CSS + (_PRESENT_CSS if present else "") + f"<style>{colors.css_rules(colour_map)}</style>")
         view = View(path, lang, present, data, key, cur, colour_map, preview)
         if present:
-            left, right = st.columns([5, 1.4], vertical_alignment="center")
-            with left:
-                st.button(t("present.exit"), icon=":material/close_fullscreen:", on_click=state.set_present,
-                          args=(False,), key="exit_present")
+            # A row sized by its content: the larger type of presentation mode never wraps the buttons.
+            bar = st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute",
+                               key="present_bar")
+            bar.button(t("present.exit"), icon=":material/close_fullscreen:", on_click=state.set_present,
+                       args=(False,), key="exit_present")
+            slot = bar.container(key="share_slot", width="content")
         else:
             left, right = st.columns([4, 1.6], vertical_alignment="bottom")
             left.title(t(title_key))
-        slot = right.container(key="share_slot")
+            slot = right.container(key="share_slot")
         if preview:
             names = cities.loc[cities["city_id"] == preview]
             label = preview if names.empty else f"{names.iloc[0]['name_zh']} {names.iloc[0]['name_en']}"
@@ -137,7 +140,7 @@ def share_popover(view: View) -> None:
     """The "copy link to this view" control: the full URL in a code box (which has a copy button)."""
     params = {"lang": view.lang, **view.share, "present": view.present}
     url = state.share_url(view.path, params)
-    with st.popover(t("share.button"), icon=":material/link:"):
+    with st.popover(t("share.button"), icon=":material/link:", wrap=False):
         st.caption(t("share.help"))
         st.code(url, language=None, wrap_lines=True)
 

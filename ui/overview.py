@@ -40,13 +40,15 @@ def card(view: View, city, reports: pd.DataFrame) -> None:
     """One city: name, province, level, report period, how much it reports, population."""
     lang = view.lang
     other = "en" if lang == "zh" else "zh"
-    with st.container(border=True, key=f"city_{city['city_id']}"):
+    # height="stretch": the cards of a row end level, however long their lines are.
+    with st.container(border=True, key=f"city_{city['city_id']}", height="stretch"):
         st.markdown(f"#### {render.md(pick(city, 'name', lang))} :gray[{render.md(pick(city, 'name', other))}]")
         st.markdown(render.md(f"{pick(city, 'province', lang)} · {labels.level_text(city, lang)}"))
         periods = [labels.period_text({**r, "cumulative": False}, lang) for _, r in reports.iterrows()]
         st.markdown(f"**{render.md(t('overview.card.reports'))}**{render.md(t('colon'))}{render.md(' / '.join(periods))}")
         st.markdown(render.md(t("overview.card.counts", n=int(city["n_indicators"]), k=int(city["n_categories"]))))
         st.caption(render.md(t("overview.card.population", population=labels.population_text(city, lang))))
+        st.space("stretch")  # the link at the card's foot, level across the row
         layout.page_link("city", t("overview.card.open"), icon=":material/arrow_forward:", city=city["city_id"])
 
 

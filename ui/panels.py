@@ -1,16 +1,19 @@
-"""Indicator panels: the bar chart of one indicator across cities, and what surrounds it.
+"""Indicator panels: one indicator across cities, as a bar chart or, for one city, a value.
 
 `build(...)` turns `indicator_values` rows (one per city, report and period) into a `Panel`:
-bars sorted by the chosen measure, direct labels with qualifier and period, hover quotes, the
-cities that do not report it, and the figure's own title, subtitle and source lines.
-`show(...)` draws a panel with its notices and, when a bar is selected (clicked), the source of
-that bar: quote, report, date and the passage of the article with the quote highlighted.
+the rows of the selected cities sorted by the chosen measure, the cities that do not report it,
+periods, and (unless asked not to) its figure. `figure(...)` draws the bar chart: direct labels
+with qualifier and period, hover quotes, and the figure's own title, subtitle and source lines.
+`show(...)` draws a chart panel with its notices and, when a bar is selected (clicked), the
+source of that bar: quote, report, date and the passage of the article with the quote
+highlighted. `show_single(...)` draws an indicator that only one city reports, which is not a
+comparison, as a compact value with a "source" button instead of a chart.
 Used by the compare page (one panel per indicator) and the indicator page.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -22,23 +25,42 @@ from ui.layout import View
 
 @dataclass
 class Panel:
-    """One indicator's chart and what the page says around it."""
+    """One indicator's values for the selected cities, and what the page says around them.
+
+    Shared between sessions through caches: never modified once built.
+    """
 
     indicator_id: str
     indicator: dict
-    records: list[dict]  # the bars' `indicator_values` rows, in drawn order
+    records: list[dict]  # the `indicator_values` rows, in drawn order
     figure: go.Figure | None
     not_reported: list[str]  # names of selected cities without a value
-    periods: list[str]  # distinct periods of the bars
+    periods: list[str]  # distinct periods of the records
     cumulative: bool
     as_rate: bool  # drawn per 100,000 residents
     rate_refused: bool = False  # per 100,000 asked for, but the indicator is not per capita
+    names: dict[str, str] = field(default_factory=dict)  # city id -> name in the view's language
+    category_name: str = ""
+
+    @property
+    def reported(self) -> bool:
+        return bool(self.records)
+
+    @property
+    def city_ids(self) -> list[str]:
+        """The reporting cities, in drawn order."""
+        return list(dict.fromkeys(str(r["city_id"]) for r in self.records))
+
+    @property
+    def single_city(self) -> bool:
+        """Only one of the selected cities reports it: nothing to compare."""
+        return len(self.city_ids) == 1
 
 
 def _source_item(row: dict, names: dict[str, str]) -> str:
     """"City publisher date" for a figure's source line."""
     publisher = str(row["publisher"])
-    published = labels.date_text(row["published"]) if str(row["published"]) not in ("NaT", "None") else ""
+    published = labels.date_text(row["published"]) if labels.has_text(row["published"]) else ""
     return f"{names[row['city_id']]} {publisher}{' ' + published if published else ''}"
 
 
@@ -50,8 +72,15 @@ def build(
     names: dict[str, str],
     mode: str,
     category_name: str,
+    *,
+    with_figure: bool = True,
+    sizes: charts.Sizes | None = None,
 ) -> Panel:
-    """A panel of one indicator for the selected cities (`rows` may hold other cities too)."""
+    """A panel of one indicator for the selected cities (`rows` may hold other cities too).
+
+    `with_figure=False` leaves the figure out (see `figure`), for pages that draw it later or
+    not at all.
+    """
     lang = view.lang
     per_capita = bool(indicator["per_capita"])
     as_rate = mode == "per_100k" and per_capita
@@ -59,77 +88,91 @@ def build(
     chosen = set(city_ids)
     records = sorted((r for r in rows if r["city_id"] in chosen), key=lambda r: (-float(r[measure]), r["city_id"]))
     reported = {r["city_id"] for r in records}
-    not_reported = [names[c] for c in city_ids if c not in reported]
-    periods = list(dict.fromkeys(labels.period_text(r, lang) for r in records))
     panel = Panel(
         indicator_id=indicator["indicator_id"], indicator=indicator, records=records, figure=None,
-        not_reported=not_reported, periods=periods, cumulative=any(bool(r["cumulative"]) for r in records),
+        not_reported=[names[c] for c in city_ids if c not in reported],
+        periods=list(dict.fromkeys(labels.period_text(r, lang) for r in records)),
+        cumulative=any(bool(r["cumulative"]) for r in records),
         as_rate=as_rate, rate_refused=mode == "per_100k" and not per_capita,
+        names=dict(names), category_name=category_name,
     )
-    if not records:
-        return panel
+    if with_figure:
+        panel.figure = figure(view, panel, sizes)
+    return panel
 
+
+def _sum_suffix(row: dict, lang: str) -> str:
+    if not labels.is_sum(row):
+        return ""
+    text = t("sum_of_parts", lang, n=int(row["n_parts"]))
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Figure | None:
+    """The panel's bar chart (None when no selected city reports the indicator)."""
+    if not panel.records:
+        return None
+    lang = view.lang
+    sizes = sizes or (charts.PRESENT if view.present else charts.NORMAL)
+    esc = render.plotly_text
+    names = panel.names
+    measure = "per_100k" if panel.as_rate else "value"
     counts: dict[str, int] = {}
-    for r in records:
+    for r in panel.records:
         counts[r["city_id"]] = counts.get(r["city_id"], 0) + 1
     bars = []
-    for row in records:
-        dup = counts[row["city_id"]] > 1
+    for row in panel.records:
         city = names[row["city_id"]]
         period = labels.period_text(row, lang)
-        value = labels.rate_text(row, lang, with_unit=False) if as_rate else labels.value_text(row, lang)
-        if row["is_sum_of_parts"]:
-            value += f"（{t('sum_of_parts', lang, n=int(row['n_parts']))}）" if lang == "zh" \
-                else f" ({t('sum_of_parts', lang, n=int(row['n_parts']))})"
-        label = f"{city}（{period}）" if (dup and lang == "zh") else (f"{city} ({period})" if dup else city)
+        if panel.as_rate:
+            value = labels.rate_text(row, lang, with_unit=False, short=True)
+        else:
+            value = labels.value_text(row, lang, short=True)
         bars.append(charts.Bar(
-            label=render.plotly_text(label),
+            # A city with several values (periods) gets its period as a small second line.
+            label=charts.city_label(esc(city), esc(period) if counts[row["city_id"]] > 1 else "", sizes),
             value=float(row[measure]),
-            text=charts.label(render.plotly_text(value), render.plotly_text(period), view.present),
+            value_text=esc(value + _sum_suffix(row, lang)),
+            period_text=esc(period),
             colour=view.colours.get(row["city_id"], "#7f7f7f"),
-            hover=_hover(row, city, period, as_rate, lang),
+            hover=_hover(row, city, period, panel.as_rate, lang),
         ))
 
-    footer: list[str] = []
-    width = 120 if view.present else 60
     sep = "；" if lang == "zh" else "; "
     colon = t("colon", lang)
-    if not_reported:
-        footer += charts.footer_line(t("not_reported", lang).capitalize() + colon, not_reported, width, sep)
-    if as_rate:
-        denominators = []
+    footer: list[str] = []
+    if panel.not_reported:
+        footer.append(t("not_reported", lang).capitalize() + colon + sep.join(panel.not_reported))
+    if panel.as_rate:
         first_rows: dict[str, dict] = {}
-        for r in records:
+        for r in panel.records:
             first_rows.setdefault(r["city_id"], r)
-        for row in first_rows.values():
-            denominators.append(f"{names[row['city_id']]} {labels.population_text(row, lang)}")
-        footer += charts.footer_line(t("compare.denominators", lang) + colon, denominators, width, sep)
-    if any(r["qualifier"] != "exact" for r in records):
-        footer.append(render.plotly_text(t("footer.marks", lang)))
-    items = list(dict.fromkeys(_source_item(r, names) for r in records))
-    footer += charts.footer_line(t("source", lang) + colon, items, width, sep)
-    footer.append(render.plotly_text(t("footer.source_site", lang)))
+        denominators = [f"{names[c]} {labels.population_text(row, lang)}" for c, row in first_rows.items()]
+        footer.append(t("compare.denominators", lang) + colon + sep.join(denominators))
+    if any(r["qualifier"] != "exact" for r in panel.records):
+        footer.append(t("footer.marks", lang))
+    items = list(dict.fromkeys(_source_item(r, names) for r in panel.records))
+    footer.append(t("source", lang) + colon + sep.join(items))
+    footer.append(t("footer.source_site", lang))
 
-    measure_label = t("mode.per_100k", lang) if as_rate else t("mode.absolute", lang)
-    if len(periods) == 1:
-        period_label = periods[0]
-    else:
-        period_label = t("compare.periods_vary", lang)
-    subtitle = "<br>".join(render.plotly_text(line) for line in (category_name, f"{period_label} · {measure_label}"))
-    title = "<br>".join(render.plotly_text(line) for line in render.wrap(pick(indicator, "name", lang), width - 12))
-    panel.figure = charts.bar_chart(
-        bars, title=title, subtitle=subtitle,
-        footer=footer, present=view.present,
+    measure_label = t("mode.per_100k", lang) if panel.as_rate else t("mode.absolute", lang)
+    period_label = panel.periods[0] if len(panel.periods) == 1 else t("compare.periods_vary", lang)
+    return charts.bar_chart(
+        bars, title=pick(panel.indicator, "name", lang),
+        subtitle=[panel.category_name, *charts.one_line_or_each([period_label, measure_label], sizes)],
+        footer=footer, sizes=sizes,
     )
-    return panel
 
 
 def _hover(row, city: str, period: str, as_rate: bool, lang: str) -> str:
     esc = render.plotly_text
-    lines = [f"<b>{esc(city)}</b>  {esc(labels.value_text(row, lang))} · {esc(period)}"]
+    lines = [f"<b>{esc(city)}</b>  {esc(labels.value_text(row, lang) + _sum_suffix(row, lang))} · {esc(period)}"]
     if as_rate:
         lines.append(esc(f"{labels.rate_text(row, lang)} · {labels.population_text(row, lang)}"))
-    if row["is_sum_of_parts"]:
+    part = labels.part_label(row, lang)
+    if part:
+        lines.append(render.plotly_wrapped(part, 46, 2))
+    if labels.is_sum(row):
         lines.append(esc(t("sum_of_parts", lang, n=int(row["n_parts"]))) + ":")
         for label, value, quote in labels.parts(row, lang)[:6]:
             lines.append(f"• {esc(label)} {esc(value)}")
@@ -144,19 +187,22 @@ def _hover(row, city: str, period: str, as_rate: bool, lang: str) -> str:
 # --- drawing -----------------------------------------------------------------------------------
 
 
-def show(view: View, panel: Panel, chart_key: str, filename: str, source_city: str | None) -> str | None:
-    """Draws a panel; returns the city id of a bar selected in this run, "" if deselected, else None.
+def show(view: View, panel: Panel, chart_key: str, filename: str, source_city: str | None,
+         chart: go.Figure | None = None) -> str | None:
+    """Draws a chart panel; returns the city id of a bar selected in this run, "" if deselected, else None.
 
-    The source of `source_city`'s bar(s) is shown under the chart when that city is in the panel.
+    `chart` is the figure to draw (default: the panel's own). The source of `source_city`'s
+    bar(s) is shown under the chart when that city is in the panel.
     """
     lang = view.lang
     selected = None
-    if panel.figure is None:
+    chart = chart if chart is not None else panel.figure
+    if chart is None:
         st.markdown(f"**{render.md(pick(panel.indicator, 'name', lang))}**")
         st.caption(render.md(t("not_reported.list", cities=join(panel.not_reported))))
         return None
     event = st.plotly_chart(
-        panel.figure, key=chart_key, on_select="rerun", selection_mode="points",
+        chart, key=chart_key, on_select="rerun", selection_mode="points",
         config=charts.config(filename), theme=None, width="stretch",
     )
     points = list(event.selection.point_indices) if event and event.selection else []
@@ -172,21 +218,66 @@ def show(view: View, panel: Panel, chart_key: str, filename: str, source_city: s
             source_city = None
     if panel.not_reported:
         st.markdown(f":gray[{render.md(t('not_reported.list', cities=join(panel.not_reported)))}]")
+    _notices(view, panel)
+    if source_city:
+        chosen = [r for r in panel.records if r["city_id"] == source_city]
+        if chosen:
+            sources.panel(view, chosen, close_key=f"close_{chart_key}")
+    return selected
+
+
+def _notices(view: View, panel: Panel) -> None:
+    lang = view.lang
     if len(panel.periods) > 1 and view.present:
         st.caption(":material/schedule: " + render.md(t("compare.periods_differ", periods=join(panel.periods))))
     if panel.cumulative:
         st.caption(":material/functions: " + render.md(t("compare.cumulative")))
     if panel.rate_refused:
         st.caption(render.md(t("compare.no_per_capita")))
-    for row in (r for r in panel.records if r["is_sum_of_parts"]):
+    for row in (r for r in panel.records if labels.is_sum(r)):
         parts = ("；" if lang == "zh" else "; ").join(f"{label} {value}" for label, value, _ in labels.parts(row, lang))
         city = pick(row, "city", lang)
         st.caption(render.md(f"{city}{t('colon', lang)}{t('sum_of_parts.long', lang)} {parts}"))
-    if source_city:
-        chosen = [r for r in panel.records if r["city_id"] == source_city]
-        if chosen:
-            sources.panel(view, chosen, close_key=f"close_{chart_key}")
-    return selected
+
+
+def show_single(view: View, panel: Panel, key: str, source_city: str | None) -> bool:
+    """An indicator only one selected city reports: its value(s), qualified, with period and
+    quote, a button opening the source (report, date, passage), and the cities that do not
+    report it. Returns whether its source is open: draw it with `single_source`.
+    """
+    lang = view.lang
+    city_id = panel.city_ids[0]
+    city = panel.names[city_id]
+    with st.container(key=f"single-{city_id}--{panel.indicator_id}"):
+        st.markdown(f"**{render.md(pick(panel.indicator, 'name', lang))}**")
+        for row in panel.records:
+            period = labels.period_text(row, lang)
+            if panel.as_rate:
+                value = labels.rate_text(row, lang)
+                other = f"{labels.value_text(row, lang)} · {labels.population_text(row, lang)}"
+            else:
+                value = labels.value_text(row, lang)
+                rate = labels.rate_text(row, lang)
+                other = "" if rate == "—" else rate
+            st.caption(render.md(f"{city} · {period}"))
+            st.markdown(f"#### {render.md(value + _sum_suffix(row, lang))}")
+            details = [d for d in (labels.part_label(row, lang), other) if d]
+            if details:
+                st.caption(render.md(" · ".join(details)))
+            if not labels.is_sum(row):
+                st.markdown(f":gray[{render.md_inline('“' + row['quotes'][0] + '”')}]")
+        opened = source_city == city_id
+        st.button(t("source.show"), key=f"show_{key}", icon=":material/format_quote:", type="tertiary",
+                  on_click=on_selection, args=(panel.indicator_id, city_id), disabled=opened)
+    if panel.not_reported:
+        st.markdown(f":gray[{render.md(t('not_reported.list', cities=join(panel.not_reported)))}]")
+    _notices(view, panel)
+    return opened
+
+
+def single_source(view: View, panel: Panel, key: str) -> None:
+    """The open source of a single-city panel (its box is named `source_close_<key>`, as a chart's)."""
+    sources.panel(view, list(panel.records), close_key=f"close_{key}")
 
 
 def on_selection(indicator_id: str, city: str | None) -> None:

@@ -37,7 +37,10 @@ def value_source(view: View, row) -> None:
     indicator = pick(row, "indicator", lang)
     st.markdown(f"**{render.md(city)} · {render.md(indicator)}{render.md(t('colon'))}"
                 f"{render.md(labels.value_text(row, lang))}** · {render.md(labels.period_text(row, lang))}")
-    if row["is_sum_of_parts"]:
+    part = labels.part_label(row, lang)
+    if part:
+        st.caption(render.md(part))
+    if labels.is_sum(row):
         st.caption(render.md(t("sum_of_parts.long", lang)))
         st.markdown("\n".join(
             f"- {render.md(label)} **{render.md(value)}** — {render.md_inline('“' + quote + '”')}"
@@ -49,11 +52,13 @@ def value_source(view: View, row) -> None:
     st.caption(render.md(" · ".join([f"{t('source.report')}{t('colon')}{title}", str(first["publisher"]),
                                      labels.published_text(first, lang)])))
     details = []
-    for extra in (first.get("published_note"), row.get("notes")):
-        if extra is not None and str(extra) not in ("None", "nan", ""):
-            details.append(str(extra))
+    if labels.has_text(first.get("published_note")):
+        details.append(str(first["published_note"]))
     details.append(f"{t('source.file')}{t('colon')}{first['source_path']}")
     st.caption(render.md(" · ".join(details)))
+    notes = row.get("notes")
+    if labels.has_text(notes):
+        st.caption(render.md(f"{labels.note_label(notes, lang)}{t('colon', lang)}{notes}"))
     url = first.get("url")
     if url and str(url).startswith(("https://", "http://")):
         st.link_button(str(url)[:80], str(url), icon=":material/open_in_new:")
