@@ -185,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     rerenders = measure_rerenders(args.rerenders)
     medians = {kind: statistics.median(values) for kind, values in rerenders.items()}
 
+    load_after = os.getloadavg()[0]
+    print(f"\nload average at the end {load_after:.1f}")
     ok_ratio = ratio <= RATIO_TARGET
     ok_rerender = max(medians.values()) <= RERENDER_TARGET_MS
     verdict = {True: "ok", False: "MISSED"}
@@ -210,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         "rerender_target_ms": RERENDER_TARGET_MS,
         "runs": args.runs,
         "load_average": round(load, 2),
+        "load_average_end": round(load_after, 2),
         "first_chart_runs_ms": {name: [round(ms, 1) for ms in values] for name, values in times.items()},
         "rerender_runs_ms": {kind: [round(ms, 1) for ms in values] for kind, values in rerenders.items()},
         "ok": ok_ratio and ok_rerender,

@@ -555,14 +555,20 @@ def test_compare_draws_single_city_indicators_as_values_with_their_source():
     assert row["quotes"][0] in text, "the quote is shown with the value"
     assert row["city_zh"] in text
 
-    at.button(key=f"show_chart_{indicator}_n").click().run()
+    assert ":orange-background[" not in texts(at), "no source is open before one is asked for"
+    at.button_group(key="single_source").set_value(indicator).run()
     assert not at.exception
     assert at.query_params.get("indicator") == indicator and at.query_params.get("source") == city
     shown = texts(at)
     assert "原文出处" in shown and ":orange-background[" in shown, "the passage with the quote highlighted"
     assert row["publisher"] in unescape(shown)
     at.button(key=f"close_chart_{indicator}_n").click().run()
+    assert not at.exception
     assert "source" not in at.query_params
+    assert at.button_group(key="single_source").value is None, "closing the source clears the choice"
+    reopened = page("compare", indicator=indicator, source=city)
+    assert reopened.button_group(key="single_source").value == indicator, "a link reopens the source"
+    assert ":orange-background[" in texts(reopened)
 
 
 def labels_value(row) -> str:

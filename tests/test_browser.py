@@ -385,35 +385,43 @@ def test_text_drawn_in_figures_stays_inside_them(app_url, page, path, params):
 
 
 def test_single_city_indicator_shows_its_value_and_opens_its_source(app_url, new_page, observations):
-    """An indicator one city reports is a value with its quote, not a chart; its source opens."""
+    """An indicator one city reports is a row of values with its quote, not a chart; its source opens."""
     page = new_page()
     open_page(page, url(app_url, "compare", lang="en"))
     wait_bars_drawn(page)
-    panels = page.locator("[class*='st-key-single-']")
-    assert panels.count() > 0, "the employment category has indicators only one city reports"
+    choices = page.locator(".st-key-single_source button")
+    assert choices.count() > 0, "the employment category has indicators only one city reports"
+    name = choices.first.inner_text().strip()
     chart_titles = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", c["title"])) for c in charts(page))
-    panel = panels.first
-    name = panel.locator("strong").first.inner_text()
     assert name not in chart_titles, f"{name!r} is drawn as a chart too"
     rows = observations[observations["indicator_en"] == name]
     assert rows["city_id"].nunique() == 1, rows
+    table = page.locator("[data-testid='stMain'] table", has_text=name)
+    row = table.locator("tr", has_text=name).first
+    shown = squeeze(row.inner_text())
     quote = rows.iloc[0]["quote"]
-    shown = squeeze(panel.inner_text())
     assert squeeze(rows.iloc[0]["city_en"]) in shown and squeeze(quote) in shown, shown
 
     source_box = page.locator("[class*='st-key-source_close_chart_']")
     assert source_box.count() == 0
-    act_and_wait(page, panel.get_by_role("button", name=t("source.show", "en")).click)
+    act_and_wait(page, choices.first.click)
     expect(source_box).to_be_visible(timeout=15_000)
     assert_healthy(page)
     assert squeeze(quote) in squeeze(source_box.inner_text())
     assert query(page).get("source") == rows.iloc[0]["city_id"], page.url
     full_page_screenshot(page, SCREENSHOTS / "compare-single-source-en.png")
+    act_and_wait(page, source_box.get_by_role("button", name=t("source.close", "en")).click)
+    expect(source_box).to_have_count(0)
+    assert "source" not in query(page), page.url
 
 
 @pytest.mark.parametrize("lang", state.LANGS)
 def test_overview_cards_of_a_row_are_level(app_url, page, lang):
     open_page(page, url(app_url, "", lang=lang))
+    # The page's style element is drawn by a component loaded on demand: wait until it applies.
+    page.wait_for_function("""() => { const h = document.querySelector("[class*='st-key-city_'] h4");
+                                      return h && getComputedStyle(h).wordBreak === 'keep-all'; }""",
+                           timeout=15_000)
     boxes = page.locator("[class*='st-key-city_']").evaluate_all(
         "cards => cards.map(c => { const b = c.getBoundingClientRect(); return [b.top, b.height]; })")
     assert len(boxes) >= 2

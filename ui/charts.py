@@ -69,8 +69,10 @@ def config(filename: str) -> dict:
         "displaylogo": False,
         "typesetMath": False,  # curated "$" is text, and MathJax is never loaded
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
+        # Fixed axes: only the PNG download (and Streamlit's fullscreen) are of use.
         "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
-                                   "autoScale2d", "resetScale2d"],
+                                   "autoScale2d", "resetScale2d", "toggleSpikelines", "hoverClosestCartesian",
+                                   "hoverCompareCartesian"],
     }
 
 

@@ -48,8 +48,7 @@ def city_colours(city_ids) -> dict[str, str]:
 
 
 def css_rules(colours: dict[str, str]) -> str:
-    """CSS giving each city's card (`st.container(key="city_<id>")`) its colour as a left rule,
-    and the same to a value only that city reports (`key="single-<id>--<indicator>"`).
+    """CSS giving each city's card (`st.container(key="city_<id>")`) its colour as a left rule.
 
     Only ids matching the schema's pattern are used, so curated data never reaches the CSS.
     """
@@ -57,7 +56,4 @@ def css_rules(colours: dict[str, str]) -> str:
     for city_id, colour in colours.items():
         if _SAFE_ID.match(city_id) and re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
             rules.append(f".st-key-city_{city_id} {{ border-left: 6px solid {colour} !important; }}")
-            # A value only this city reports (ui.panels.show_single: key "single-<id>--<indicator>").
-            rules.append(f'[class*="st-key-single-{city_id}--"] {{ border-left: 6px solid {colour}; '
-                         f"padding-left: 0.8rem; }}")
     return "\n".join(rules)

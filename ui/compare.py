@@ -4,6 +4,12 @@ State (all in the URL): `category` (default employment), `cities` (default: ever
 reports the category), `mode` (absolute or per_100k), `indicator` (the indicator in focus: the
 one shown in presentation mode, or whose bar was selected) and `source` (the city whose bar's
 source is open). Changing the category resets the cities, the focus and the open source.
+
+Indicators reported by two or more of the chosen cities are compared in charts; one reported
+by a single city is not a comparison and is listed in a table instead (presentation mode still
+draws it, one indicator per screen). For a quick first paint the script sends the first chart
+before anything the browser would need new code for: the widgets are drawn last, into a
+container reserved above the panels, and each chart is built just before it is drawn.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from ui.i18n import join, pick, t
 from ui.layout import View
 
 DEFAULT_CATEGORY = "employment"
-SINGLE_PER_ROW = 3  # compact panels of indicators only one city reports
+SINGLE_SOURCE = "single_source"  # the single-city indicator whose source is open
 
 
 def _on_category_change() -> None:
@@ -90,14 +96,6 @@ def widgets(view: View, controls: Controls) -> None:
         t("compare.cities"), c.city_ids, key="cities", selection_mode="multi",
         format_func=lambda i: c.names[i] + ("" if i in c.reporting else f" · {t('not_reported')}"),
     )
-
-
-def controls(view: View) -> tuple[str, list[str], str]:
-    """The category, cities and measure: resolved, and their widgets drawn (none in presentation mode)."""
-    resolved = resolve(view)
-    if not view.present:
-        widgets(view, resolved)
-    return resolved.category, resolved.chosen, resolved.mode
 
 
 def build_panels(view: View, category: str, chosen: list[str], mode: str) -> list[panels.Panel]:
@@ -201,9 +199,12 @@ def _body(view: View, category: str, chosen: list[str], mode: str) -> None:
 
 
 def _grid(view: View, shown: list[panels.Panel], category: str, chosen: list[str], mode: str) -> None:
-    """Comparisons as charts, two a row; then the indicators only one city reports, as values.
+    """Comparisons as charts, two a row; then the indicators only one city reports, as a table
+    with their sources one click away; then every definition.
 
-    Each chart is built just before it is drawn, so the browser gets the first one early.
+    Each chart is built just before it is drawn, so the browser gets the first one early; each
+    panel is few elements (chart, one caption whose tooltip holds the definition), since every
+    element costs the browser a render before the first chart is painted.
     """
     compared = [p for p in shown if not p.single_city]
     single = [p for p in shown if p.single_city]
@@ -218,16 +219,34 @@ def _grid(view: View, shown: list[panels.Panel], category: str, chosen: list[str
     if single:
         st.subheader(t("compare.single_heading"))
         st.caption(render.md(t("compare.single_help")))
-        for start in range(0, len(single), SINGLE_PER_ROW):
-            columns = st.columns(SINGLE_PER_ROW, gap="medium")
-            opened = None
-            for column, panel in zip(columns, single[start:start + SINGLE_PER_ROW]):
-                with column, st.container(border=True, height="stretch"):
-                    if panels.show_single(view, panel, _chart_key(view, panel), _source_for(panel)):
-                        opened = panel
-                    _definition(view, panel)
-            if opened is not None:  # under its row, at full width: the passage needs room
-                panels.single_source(view, opened, _chart_key(view, opened))
+        with st.container(key="single_table"):  # styled in ui.layout: short cells do not wrap
+            st.markdown(panels.single_table(view, single))
+        _single_sources(view, single)
+    with st.expander(t("compare.definitions", n=len(shown))):
+        st.markdown("\n\n".join(f"**{render.md(pick(p.indicator, 'name', view.lang))}**{render.md(t('colon'))}"
+                                  f"{panels.definition_text(p.indicator, view.lang)}" for p in shown))
+
+
+def _on_single_source(cities: dict[str, str]) -> None:
+    chosen = st.session_state.get(SINGLE_SOURCE)
+    if chosen:
+        panels.on_selection(chosen, cities[chosen])
+    elif st.session_state.get("indicator") in cities:
+        state.forget("source")
+
+
+def _single_sources(view: View, single: list[panels.Panel]) -> None:
+    """A choice of single-city indicator whose source (quote, report, passage) to open, and it."""
+    cities = {p.indicator_id: p.city_ids[0] for p in single}
+    names = {p.indicator_id: pick(p.indicator, "name", view.lang) for p in single}
+    indicator = st.session_state.get("indicator")
+    open_id = indicator if indicator in cities and st.session_state.get("source") == cities[indicator] else None
+    st.session_state[SINGLE_SOURCE] = open_id  # follows the URL: a closed source clears the choice
+    st.pills(t("source.show"), list(cities), key=SINGLE_SOURCE, format_func=names.get,
+             on_change=_on_single_source, args=(cities,))
+    if open_id is not None:
+        panel = next(p for p in single if p.indicator_id == open_id)
+        panels.single_source(view, panel, _chart_key(view, panel))
 
 
 def _source_for(panel: panels.Panel) -> str | None:
@@ -238,21 +257,16 @@ def _chart_key(view: View, panel: panels.Panel) -> str:
     return f"chart_{panel.indicator_id}_{'p' if view.present else 'n'}"
 
 
-def _definition(view: View, panel: panels.Panel) -> None:
-    with st.expander(t("compare.definition")):
-        st.markdown(render.md(pick(panel.indicator, "definition", view.lang)))
-        notes = pick(panel.indicator, "notes", view.lang)
-        if notes and notes != "nan":
-            st.markdown(f"**{render.md(t('compare.comparability'))}**{render.md(t('colon'))}{render.md(notes)}")
-
-
 def _draw(view: View, panel: panels.Panel, category: str, chosen: list[str], mode: str) -> None:
     chart_key = _chart_key(view, panel)
     chart = figure_for(view, panel, category, chosen, mode)
-    selected = panels.show(view, panel, chart_key, f"{panel.indicator_id}_{mode}", _source_for(panel), chart)
+    selected = panels.show(view, panel, chart_key, f"{panel.indicator_id}_{mode}", _source_for(panel), chart,
+                           definition=True)
     if selected is not None:
         panels.on_selection(panel.indicator_id, selected)
-    _definition(view, panel)
+    if view.present:  # one indicator per screen: its definition in full under it
+        with st.expander(t("compare.definition")):
+            st.markdown(panels.definition_text(panel.indicator, view.lang))
 
 
 def _step(indicator_ids: list[str], current: str, step: int) -> None:

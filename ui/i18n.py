@@ -137,11 +137,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "compare.denominators": ("人口分母", "Denominators"),
     "compare.definition": ("定义", "Definition"),
+    "compare.definitions": ("本页 {n} 个指标的定义与可比性", "Definitions and comparability of the {n} {n:indicator|indicators} shown"),
     "compare.single_heading": ("仅一个城市报告的指标", "Indicators only one city reports"),
     "compare.single_help": (
-        "所选城市中只有一个城市报告这些指标，无从比较，故直接列出数值与原文；点“原文出处”查看报道与上下文。",
-        "Of the selected cities only one reports each of these, so there is nothing to compare: the value is "
-        "shown with its quote; “Source” opens the report and the passage.",
+        "所选城市中只有一个城市报告以下指标，无从比较，故不画图，直接列出数值、时期与原文；在下方选择指标可查看报道、日期与原文上下文。",
+        "Of the selected cities only one reports each of these, so there is nothing to compare and no chart: "
+        "the value is listed with its period and quote. Choose an indicator below to open its report, date "
+        "and passage.",
     ),
     "compare.comparability": ("可比性", "Comparability"),
     # --- source panel ---
@@ -150,7 +152,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "source.report": ("报道", "Report"),
     "source.file": ("原文文件", "Source file"),
     "source.close": ("关闭", "Close"),
-    "source.show": ("原文出处", "Source"),
+    "source.show": ("查看原文出处", "Open the source of"),
     "note.label": ("编者注", "Editor's note"),
     "note.english": ("编者注（英文原文）", "Editor's note"),
     # --- city ---

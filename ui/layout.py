@@ -44,6 +44,11 @@ _BASE_CSS = """
 [class*="st-key-city_"] { padding-left: 0.9rem !important; }
 /* A city's name in the other script stays whole: "连云港市" never breaks between its characters. */
 [class*="st-key-city_"] h3, [class*="st-key-city_"] h4 { word-break: keep-all; overflow-wrap: normal; }
+/* The table of single-city indicators: city names stay whole, names and values keep some width. */
+.st-key-single_table td:nth-child(2) { white-space: nowrap; }
+.st-key-single_table td:nth-child(6) { word-break: keep-all; }
+.st-key-single_table td:nth-child(1) { min-width: 7em; }
+.st-key-single_table td:nth-child(3), .st-key-single_table td:nth-child(4) { min-width: 6em; }
 </style>
 """
 

@@ -1,13 +1,14 @@
-"""Indicator panels: one indicator across cities, as a bar chart or, for one city, a value.
+"""Indicator panels: one indicator across cities, as a bar chart or, for one city, a table row.
 
 `build(...)` turns `indicator_values` rows (one per city, report and period) into a `Panel`:
 the rows of the selected cities sorted by the chosen measure, the cities that do not report it,
 periods, and (unless asked not to) its figure. `figure(...)` draws the bar chart: direct labels
 with qualifier and period, hover quotes, and the figure's own title, subtitle and source lines.
-`show(...)` draws a chart panel with its notices and, when a bar is selected (clicked), the
+`show(...)` draws a chart panel with its notes and, when a bar is selected (clicked), the
 source of that bar: quote, report, date and the passage of the article with the quote
-highlighted. `show_single(...)` draws an indicator that only one city reports, which is not a
-comparison, as a compact value with a "source" button instead of a chart.
+highlighted. An indicator that only one city reports is not a comparison: `single_table(...)`
+lists such indicators (value as qualified, period, quote, the cities not reporting it) and
+`single_source(...)` opens one's source.
 Used by the compare page (one panel per indicator) and the indicator page.
 """
 
@@ -188,11 +189,12 @@ def _hover(row, city: str, period: str, as_rate: bool, lang: str) -> str:
 
 
 def show(view: View, panel: Panel, chart_key: str, filename: str, source_city: str | None,
-         chart: go.Figure | None = None) -> str | None:
+         chart: go.Figure | None = None, definition: bool = False) -> str | None:
     """Draws a chart panel; returns the city id of a bar selected in this run, "" if deselected, else None.
 
     `chart` is the figure to draw (default: the panel's own). The source of `source_city`'s
-    bar(s) is shown under the chart when that city is in the panel.
+    bar(s) is shown under the chart when that city is in the panel. `definition` puts the
+    indicator's definition in the help tooltip of the notes under the chart.
     """
     lang = view.lang
     selected = None
@@ -216,9 +218,7 @@ def show(view: View, panel: Panel, chart_key: str, filename: str, source_city: s
         else:
             selected = ""
             source_city = None
-    if panel.not_reported:
-        st.markdown(f":gray[{render.md(t('not_reported.list', cities=join(panel.not_reported)))}]")
-    _notices(view, panel)
+    _notices(view, panel, definition_text(panel.indicator, lang) if definition else None)
     if source_city:
         chosen = [r for r in panel.records if r["city_id"] == source_city]
         if chosen:
@@ -226,57 +226,68 @@ def show(view: View, panel: Panel, chart_key: str, filename: str, source_city: s
     return selected
 
 
-def _notices(view: View, panel: Panel) -> None:
+def _notices(view: View, panel: Panel, definition: str | None = None) -> None:
+    """What the panel's reader must know besides the chart, as one element (each element costs
+    the browser a render): the cities not reporting it, differing periods, running totals, a
+    measure refused, the parts of sums; with the definition, when given, as its help tooltip."""
     lang = view.lang
+    lines = []
+    if panel.not_reported:
+        lines.append(render.md(t("not_reported.list", cities=join(panel.not_reported))))
     if len(panel.periods) > 1 and view.present:
-        st.caption(":material/schedule: " + render.md(t("compare.periods_differ", periods=join(panel.periods))))
+        lines.append(":material/schedule: " + render.md(t("compare.periods_differ", periods=join(panel.periods))))
     if panel.cumulative:
-        st.caption(":material/functions: " + render.md(t("compare.cumulative")))
+        lines.append(":material/functions: " + render.md(t("compare.cumulative")))
     if panel.rate_refused:
-        st.caption(render.md(t("compare.no_per_capita")))
+        lines.append(render.md(t("compare.no_per_capita")))
     for row in (r for r in panel.records if labels.is_sum(r)):
         parts = ("；" if lang == "zh" else "; ").join(f"{label} {value}" for label, value, _ in labels.parts(row, lang))
         city = pick(row, "city", lang)
-        st.caption(render.md(f"{city}{t('colon', lang)}{t('sum_of_parts.long', lang)} {parts}"))
+        lines.append(render.md(f"{city}{t('colon', lang)}{t('sum_of_parts.long', lang)} {parts}"))
+    if definition and not lines:
+        lines.append(render.md(t("compare.definition")))
+    if lines:
+        st.caption("\n\n".join(lines), help=definition)
 
 
-def show_single(view: View, panel: Panel, key: str, source_city: str | None) -> bool:
-    """An indicator only one selected city reports: its value(s), qualified, with period and
-    quote, a button opening the source (report, date, passage), and the cities that do not
-    report it. Returns whether its source is open: draw it with `single_source`.
-    """
+def definition_text(indicator: dict, lang: str) -> str:
+    """An indicator's definition and comparability notes, as (escaped) Markdown."""
+    text = render.md(pick(indicator, "definition", lang))
+    notes = pick(indicator, "notes", lang)
+    if notes and notes not in ("nan", "None"):
+        text += f"\n\n**{render.md(t('compare.comparability', lang))}**{render.md(t('colon', lang))}{render.md(notes)}"
+    return text
+
+
+def single_table(view: View, single: list[Panel]) -> str:
+    """Indicators only one selected city reports, as one Markdown table (one element for all):
+    indicator, city, value as qualified, period, the quote, and the cities not reporting it."""
     lang = view.lang
-    city_id = panel.city_ids[0]
-    city = panel.names[city_id]
-    with st.container(key=f"single-{city_id}--{panel.indicator_id}"):
-        st.markdown(f"**{render.md(pick(panel.indicator, 'name', lang))}**")
+    columns = [t("col.indicator", lang), t("col.city", lang), t("col.value", lang), t("col.period", lang),
+               t("col.quote", lang), t("not_reported", lang).capitalize()]
+    lines = ["| " + " | ".join(render.md(c) for c in columns) + " |", "|" + "---|" * len(columns)]
+    for panel in single:
         for row in panel.records:
-            period = labels.period_text(row, lang)
             if panel.as_rate:
-                value = labels.rate_text(row, lang)
-                other = f"{labels.value_text(row, lang)} · {labels.population_text(row, lang)}"
+                value = f"{labels.rate_text(row, lang)} ({labels.value_text(row, lang)})"
             else:
                 value = labels.value_text(row, lang)
-                rate = labels.rate_text(row, lang)
-                other = "" if rate == "—" else rate
-            st.caption(render.md(f"{city} · {period}"))
-            st.markdown(f"#### {render.md(value + _sum_suffix(row, lang))}")
-            details = [d for d in (labels.part_label(row, lang), other) if d]
-            if details:
-                st.caption(render.md(" · ".join(details)))
-            if not labels.is_sum(row):
-                st.markdown(f":gray[{render.md_inline('“' + row['quotes'][0] + '”')}]")
-        opened = source_city == city_id
-        st.button(t("source.show"), key=f"show_{key}", icon=":material/format_quote:", type="tertiary",
-                  on_click=on_selection, args=(panel.indicator_id, city_id), disabled=opened)
-    if panel.not_reported:
-        st.markdown(f":gray[{render.md(t('not_reported.list', cities=join(panel.not_reported)))}]")
-    _notices(view, panel)
-    return opened
+            value += _sum_suffix(row, lang)
+            if labels.is_sum(row):
+                quote = ("；" if lang == "zh" else "; ").join(
+                    f"{label} {part}" for label, part, _ in labels.parts(row, lang))
+            else:
+                quote = f"“{row['quotes'][0]}”"
+            cells = [f"**{render.md_inline(pick(panel.indicator, 'name', lang))}**",
+                     render.md_inline(panel.names[row["city_id"]]), f"**{render.md_inline(value)}**",
+                     render.md_inline(labels.period_text(row, lang)), f":gray[{render.md_inline(quote)}]",
+                     render.md_inline(join(panel.not_reported, lang))]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def single_source(view: View, panel: Panel, key: str) -> None:
-    """The open source of a single-city panel (its box is named `source_close_<key>`, as a chart's)."""
+    """The open source of a single-city indicator (its box is named `source_close_<key>`, as a chart's)."""
     sources.panel(view, list(panel.records), close_key=f"close_{key}")
 
 
