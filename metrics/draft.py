@@ -25,12 +25,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from metrics import schema
+from metrics import preview, schema
 from metrics.numbers import CN_NUMERAL_CHARS, Mention, find_mentions
 from metrics.text import SourceText, article_body, normalise
 from metrics.units import parse_unit
 
-MAX_ARTICLE_BYTES = 1_000_000
 CSV_COLUMNS = ("value", "qualifier", "value_as_written", "unit_as_written", "quote", "indicator", "confidence")
 
 # A suggestion below this confidence is left empty: the editor chooses (see docs/draft.md for
@@ -790,14 +789,8 @@ def _fail(where: str, message: str) -> int:
 
 
 def read_article(path: Path) -> str:
-    """Reads an article file as UTF-8; raises ValueError with a message for an editor."""
-    data = path.read_bytes()
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise ValueError(f"the article is larger than {MAX_ARTICLE_BYTES // 1_000_000} MB; expected one news article")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"the file is not UTF-8 (byte {exc.start}); save it as UTF-8 text") from None
+    """Reads an article file as UTF-8; raises ValueError (UploadError) with a message for an editor."""
+    return preview.decode_upload(path.read_bytes(), preview.MAX_ARTICLE_BYTES, "the file")
 
 
 def _write(text: str, out: str) -> str | None:

@@ -44,3 +44,15 @@ def cur(shipped_db):
     """A cursor on the shipped database, closed after the test."""
     with shipped_db.cursor() as cursor:
         yield cursor
+
+
+@pytest.fixture
+def clear_streamlit_caches():
+    """Empties Streamlit's caches around a test: they persist across AppTest instances."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -17,7 +17,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from metrics import load, queries
@@ -31,14 +30,9 @@ TIMEOUT = 60
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches(monkeypatch):
+def fresh_caches(monkeypatch, clear_streamlit_caches):
     """Every test reads the shipped data with empty caches, unless it points elsewhere."""
     monkeypatch.delenv(ENV_DATA_DIR, raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

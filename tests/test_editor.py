@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -49,12 +48,8 @@ def _fill(text: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def fresh_caches(clear_streamlit_caches):
+    """Every editor test starts with empty Streamlit caches."""
 
 
 @pytest.fixture
