@@ -13,10 +13,6 @@ import datetime as dt
 import math
 
 QUALIFIER_MARKS = {"exact": ("", ""), "more_than": ("", "+"), "nearly": ("≈", ""), "about": ("~", "")}
-QUALIFIER_WORDS = {
-    "zh": {"exact": "确数", "more_than": "余（以上）", "nearly": "近（略少于）", "about": "约"},
-    "en": {"exact": "exact", "more_than": "more than", "nearly": "nearly", "about": "about"},
-}
 
 
 def format_number(value: float, digits: int = 2) -> str:

@@ -84,10 +84,6 @@ class Mention:
     scale: str = ""  # 万 or 亿 when written after the number (in the number or as 万元/亿元)
 
     @property
-    def text(self) -> str:
-        return self.written
-
-    @property
     def value_as_written(self) -> float:
         """The value as a city file writes it, beside `unit_as_written`: 2.6 for "2.6万人"."""
         return self.value if self.base is None else self.base

@@ -78,7 +78,7 @@ def normalise(text: str) -> str:
 
     The same result as normalise_with_map, without the offsets, at C speed.
     """
-    folded = _SPACE.sub("", unicodedata.normalize("NFKC", _ANNOTATION.sub("", text)))
+    folded = _SPACE.sub("", unicodedata.normalize("NFKC", strip_annotations(text)))
     simplified = to_simplified(folded)
     if len(simplified) != len(folded):
         return normalise_with_map(text)[0]
