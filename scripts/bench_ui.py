@@ -113,13 +113,16 @@ def measure_rerenders(repeats: int) -> dict[str, list[float]]:
     set_log_level("error")
     at.switch_page("pages/compare.py")
     timed_run(at)
-    default = at.selectbox(key="category").index
-    others = [i for i in range(len(at.selectbox(key="category").options)) if i != default]
+    from metrics import load
+
+    categories = list(load.load_catalog(load.DATA_DIR / "catalog.yaml").categories)
+    default = categories.index(at.pills(key="category").value)
+    others = [i for i in range(len(categories)) if i != default]
     cycle = [*others, default]  # every step changes the category
 
     def change(kind: str, value) -> float:
         if kind == "category":
-            at.selectbox(key="category").select_index(value)
+            at.pills(key="category").set_value(categories[value])
         else:
             at.button_group(key="mode").set_value(value)
         ms = timed_run(at)
@@ -131,7 +134,7 @@ def measure_rerenders(repeats: int) -> dict[str, list[float]]:
     for index in others:
         times["cold_category"].append(change("category", index))
         times["cold_mode"].append(change("mode", "per_100k"))
-        name = at.selectbox(key="category").value
+        name = at.pills(key="category").value
         print(f"  cold  {name:12s} category {times['cold_category'][-1]:7.1f} ms, "
               f"then per 100,000 {times['cold_mode'][-1]:7.1f} ms  ({len(at.get('plotly_chart'))} charts)")
         change("mode", "absolute")
@@ -141,7 +144,7 @@ def measure_rerenders(repeats: int) -> dict[str, list[float]]:
 
     for _, index in zip(range(repeats), itertools.cycle(cycle)):
         times["category"].append(change("category", index))
-        print(f"  warm  category -> {at.selectbox(key='category').value:12s} {times['category'][-1]:7.1f} ms  "
+        print(f"  warm  category -> {at.pills(key='category').value:12s} {times['category'][-1]:7.1f} ms  "
               f"({len(at.get('plotly_chart'))} charts)")
     change("category", default)
     for _, mode in zip(range(repeats), itertools.cycle(["per_100k", "absolute"])):

@@ -210,14 +210,14 @@ def test_overview_names_the_broken_file_and_line(broken_zibo):
 
 def test_compare_defaults_to_employment_with_every_reporting_city():
     at = page("compare")
-    assert at.selectbox(key="category").value == "employment"
+    assert at.pills(key="category").value == "employment"
     assert at.get("plotly_chart"), "panels are drawn"
     assert set(at.session_state["cities"]) <= set(shipped_cities())
 
 
 def test_compare_deep_link_is_honoured():
     at = page("compare", category="rights", cities="huaibei,zibo", mode="per_100k")
-    assert at.selectbox(key="category").value == "rights"
+    assert at.pills(key="category").value == "rights"
     assert at.session_state["cities"] == ["huaibei", "zibo"]
     assert at.segmented_control(key="mode").value == "per_100k"
     specs = charts(at)
@@ -311,9 +311,20 @@ def test_compare_presentation_mode_steps_through_indicators():
     assert chart_titles(at)[0] == first
 
 
+def test_compare_definitions_are_drawn_only_when_opened():
+    at = page("compare", category="rights")
+    definition = load.load_catalog(DATA / "catalog.yaml").indicators["rights.disputes_mediated"].definition.zh
+    assert [e.label for e in at.expander if "定义" in e.label], "the definitions expander is on the page"
+    assert definition not in unescape(texts(at)), "a closed expander sends nothing to the browser"
+    at.session_state["definitions_open"] = True
+    at.run()
+    assert not at.exception
+    assert definition in unescape(texts(at)), "opened, it holds every shown indicator's definition"
+
+
 def test_compare_category_change_resets_cities():
     at = page("compare", category="rights", cities="zibo")
-    at.selectbox(key="category").set_value("child").run()
+    at.pills(key="category").set_value("child").run()
     assert not at.exception
     assert len(at.session_state["cities"]) > 1
 

@@ -24,6 +24,7 @@ from ui.layout import View
 
 DEFAULT_CATEGORY = "employment"
 SINGLE_SOURCE = "single_source"  # the single-city indicator whose source is open
+DEFINITIONS_OPEN = "definitions_open"  # whether the definitions expander is open
 
 
 def _on_category_change() -> None:
@@ -83,18 +84,19 @@ def widgets(view: View, controls: Controls) -> None:
     `resolve` reads it from the session before anything is drawn.
     """
     c = controls
-    top = st.columns([2.2, 1.2], vertical_alignment="bottom")
-    top[0].selectbox(
-        t("compare.category"), c.category_ids, key="category",
+    # Every category in view, one click away (and no drop-down code for the browser to load).
+    st.pills(
+        t("compare.category"), c.category_ids, key="category", required=True,
         format_func=lambda i: c.category_names[i], on_change=_on_category_change,
     )
-    top[1].segmented_control(
-        t("compare.mode"), state.MODES, key="mode", required=True,
-        format_func=lambda m: t(f"mode.{m}"), width="stretch",
-    )
-    st.pills(
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    left.pills(
         t("compare.cities"), c.city_ids, key="cities", selection_mode="multi",
         format_func=lambda i: c.names[i] + ("" if i in c.reporting else f" · {t('not_reported')}"),
+    )
+    right.segmented_control(
+        t("compare.mode"), state.MODES, key="mode", required=True,
+        format_func=lambda m: t(f"mode.{m}"), width="stretch",
     )
 
 
@@ -222,9 +224,12 @@ def _grid(view: View, shown: list[panels.Panel], category: str, chosen: list[str
         with st.container(key="single_table"):  # styled in ui.layout: short cells do not wrap
             st.markdown(panels.single_table(view, single))
         _single_sources(view, single)
-    with st.expander(t("compare.definitions", n=len(shown))):
-        st.markdown("\n\n".join(f"**{render.md(pick(p.indicator, 'name', view.lang))}**{render.md(t('colon'))}"
-                                  f"{panels.definition_text(p.indicator, view.lang)}" for p in shown))
+    # Drawn only when opened: a closed expander costs the first paint nothing.
+    definitions = st.expander(t("compare.definitions", n=len(shown)), key=DEFINITIONS_OPEN, on_change="rerun")
+    if definitions.open:
+        definitions.markdown("\n\n".join(
+            f"**{render.md(pick(p.indicator, 'name', view.lang))}**{render.md(t('colon'))}"
+            f"{panels.definition_text(p.indicator, view.lang)}" for p in shown))
 
 
 def _on_single_source(cities: dict[str, str]) -> None:
