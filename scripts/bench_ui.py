@@ -6,7 +6,9 @@
 (b) time to first chart of /compare, measured side by side in one run: both servers up at the
     same time, runs alternating, each in a fresh headless-Chromium context after one warm-up,
     from navigation start to the first Plotly bar drawn on screen. Target: median(b) /
-    median(a) <= 1.25.
+    median(a) <= 1.25. The default /compare draws its four most-reported comparisons and
+    keeps the others behind an expander; /compare?more=1, with every comparison drawn at
+    once, is measured alongside for information.
 (c) server time of a re-render of /compare after a change of category and after a change of
     mode (absolute / per 100,000), timed around AppTest's `run()` of the real page script in
     this process, caches warm. Target: median <= 300 ms.
@@ -76,7 +78,8 @@ def measure_first_chart(runs: int) -> dict:
         ):
             browser = launch_chromium(playwright)
             try:
-                targets = {"minimal": minimal.url + "/", "compare": dashboard.url + "/compare"}
+                targets = {"minimal": minimal.url + "/", "compare": dashboard.url + "/compare",
+                           "all": dashboard.url + "/compare?more=1"}
                 for name, target in targets.items():
                     warm = first_chart_ms(browser, target)
                     print(f"  warm-up  {name:8s} {warm:8.0f} ms")
@@ -183,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     minimal_ms = statistics.median(times["minimal"])
     compare_ms = statistics.median(times["compare"])
     ratio = compare_ms / minimal_ms
+    all_ms = statistics.median(times["all"])
 
     print(f"\n(c) server time of a /compare re-render (AppTest run of the real script), warm runs: {args.rerenders}")
     rerenders = measure_rerenders(args.rerenders)
@@ -197,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  first chart, minimal Plotly page         {minimal_ms:8.0f} ms")
     print(f"  first chart, /compare                    {compare_ms:8.0f} ms")
     print(f"  ratio /compare : minimal                 {ratio:8.2f}     target <= {RATIO_TARGET}  {verdict[ok_ratio]}")
+    print(f"  first chart, /compare?more=1             {all_ms:8.0f} ms  (every comparison drawn at once; "
+          f"ratio {all_ms / minimal_ms:.2f}, for information)")
     labels = {
         "cold_category": "re-render, category change, cold cache",
         "cold_mode": "re-render, mode change, cold cache",
@@ -211,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         "first_chart_compare_ms": round(compare_ms, 1),
         "first_chart_ratio": round(ratio, 3),
         "first_chart_ratio_target": RATIO_TARGET,
+        "first_chart_compare_all_ms": round(all_ms, 1),
+        "first_chart_ratio_all": round(all_ms / minimal_ms, 3),
         **{f"rerender_{kind}_ms": round(value, 1) for kind, value in medians.items()},
         "rerender_target_ms": RERENDER_TARGET_MS,
         "runs": args.runs,

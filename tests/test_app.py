@@ -322,6 +322,57 @@ def test_compare_definitions_are_drawn_only_when_opened():
     assert definition in unescape(texts(at)), "opened, it holds every shown indicator's definition"
 
 
+def compared_indicators(category: str) -> list[tuple[str, int]]:
+    """(indicator id, number of cities) of a category's indicators two or more cities report,
+    most-reported first, then in catalog order (read through metrics, not through the UI)."""
+    values = shipped_values(category)
+    order = {i: n for n, i in enumerate(load.load_catalog(DATA / "catalog.yaml").indicators)}
+    counts = values.groupby("indicator_id")["city_id"].nunique()
+    return sorted(((i, int(n)) for i, n in counts.items() if n >= 2), key=lambda x: (-x[1], order[x[0]]))
+
+
+def chart_ids(at: AppTest) -> list[str]:
+    return [chart.key.removeprefix("chart_").removesuffix("_n") for chart in at.get("plotly_chart")]
+
+
+def test_compare_draws_the_most_reported_comparisons_first_and_the_rest_when_opened():
+    compared = compared_indicators("employment")
+    assert len(compared) > 5, "the shipped employment category has many comparisons"
+    at = page("compare")
+    # (AppTest lists the left column's charts, then the right column's)
+    assert chart_ids(at)[0] == compared[0][0], "the most-reported indicator first"
+    assert set(chart_ids(at)) == {i for i, _ in compared[:4]}, "the four most-reported indicators, drawn at once"
+    more = [e for e in at.expander if e.label.startswith(f"另外 {len(compared) - 4} 个指标的对比图")]
+    assert more, [e.label for e in at.expander]
+    assert "more" not in at.query_params
+
+    at.session_state["more"] = True
+    at.run()
+    assert not at.exception
+    assert sorted(chart_ids(at)) == sorted(i for i, _ in compared), "opened, every comparison is drawn"
+    assert at.query_params.get("more") == "1", "the open state is in the URL"
+    share = unescape(" ".join(c.value for c in at.code))
+    assert "more=1" in share, "the share link reopens the charts open"
+
+
+def test_compare_link_to_a_later_comparison_opens_it():
+    later, _ = compared_indicators("employment")[-1]
+    city = shipped_values("employment").query("indicator_id == @later")["city_id"].iloc[0]
+    at = page("compare", indicator=later, source=city)
+    assert not at.exception
+    assert later in chart_ids(at), "a link to a comparison behind 'more' draws it"
+    assert "原文出处" in texts(at), "with its source open"
+
+
+def test_compare_more_is_closed_again_after_a_category_change():
+    at = page("compare", more="1")
+    assert len(at.get("plotly_chart")) > 4
+    at.pills(key="category").set_value("rights").run()
+    at.pills(key="category").set_value("employment").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 4 and "more" not in at.query_params
+
+
 def test_compare_category_change_resets_cities():
     at = page("compare", category="rights", cities="zibo")
     at.pills(key="category").set_value("child").run()
@@ -550,7 +601,7 @@ def test_compare_draws_single_city_indicators_as_values_with_their_source():
     indicator, city = sorted(singles.items())[0]
     rows = shipped_values("employment")
     row = rows[rows["indicator_id"] == indicator].iloc[0]
-    at = page("compare")
+    at = page("compare", more="1")
     titles = unescape(" ".join(chart_titles(at)))
     assert row["indicator_zh"] not in titles, "one city is no comparison: no chart for it"
     assert len(at.get("plotly_chart")) == len(rows["indicator_id"].unique()) - len(singles)

@@ -294,7 +294,7 @@ def test_selecting_a_bar_shows_its_quote_and_the_link_keeps_it(app_url, new_page
     source_box = page.locator("[class*='st-key-source_close_chart_']")
     assert source_box.count() == 0, "a source panel is open before any bar was selected"
     first = charts(page)[0]
-    indicator = html.unescape(re.sub(r"<[^>]+>", "", first["title"]))
+    indicator = html.unescape(re.sub(r"<[^>]+>", "", first["title"].replace("<br>", " ")))  # wrapped title
     bar = len(first["labels"]) - 1  # the last bar: not the one a default would pick
     expected = quotes_of(observations, indicator, first["labels"][bar])
     assert expected, f"no observation behind {indicator!r} / {first['labels'][bar]!r}"
@@ -314,6 +314,26 @@ def test_selecting_a_bar_shows_its_quote_and_the_link_keeps_it(app_url, new_page
     expect(reopened).to_be_visible(timeout=15_000)
     expect(reopened.get_by_role("button", name=t("source.close", "en"))).to_be_visible()
     assert squeeze(reopened.inner_text()) == shown
+
+
+def test_more_comparisons_open_drawn_and_kept_in_the_link(app_url, new_page, observations):
+    """The first comparisons are drawn at once; the others when their expander is opened."""
+    employment = observations[observations["category_id"] == "employment"]
+    compared = int((employment.groupby("indicator_id")["city_id"].nunique() >= 2).sum())
+    page = new_page()
+    open_page(page, url(app_url, "compare", lang="en"))
+    wait_bars_drawn(page)
+    assert wait_charts_drawn(page) == 4, "four charts at first"
+    act_and_wait(page, page.locator(".st-key-more summary").click)
+    assert wait_charts_drawn(page) == compared, "opened, every comparison is drawn"
+    assert_healthy(page)
+    empty = [chart["title"] for chart in charts(page) if chart["drawn"] == 0]
+    assert not empty, f"charts without a drawn bar: {empty}"
+    assert query(page).get("more") == "1", page.url
+    fresh = new_page()
+    open_page(fresh, page.url)
+    wait_bars_drawn(fresh)
+    assert wait_charts_drawn(fresh) == compared, "the link reopens every chart"
 
 
 # --- presentation mode -----------------------------------------------------------------------

@@ -25,10 +25,12 @@ from ui.layout import View
 DEFAULT_CATEGORY = "employment"
 SINGLE_SOURCE = "single_source"  # the single-city indicator whose source is open
 DEFINITIONS_OPEN = "definitions_open"  # whether the definitions expander is open
+MORE = "more"  # whether the comparisons after the first ones are open (in the URL: more=1)
+FIRST_CHARTS = 4  # comparisons drawn at once; more than one beyond them wait behind "MORE"
 
 
 def _on_category_change() -> None:
-    for name in ("cities", "indicator", "source"):
+    for name in ("cities", "indicator", "source", MORE):
         state.forget(name)
 
 
@@ -180,7 +182,8 @@ def _body(view: View, category: str, chosen: list[str], mode: str) -> None:
         view.share.update(indicator=None)
         return
     built = build_panels(view, category, chosen, mode)
-    shown = [p for p in built if p.reported]
+    # The strongest comparisons first: by how many chosen cities report it, then catalog order.
+    shown = sorted((p for p in built if p.reported), key=lambda p: -len(p.city_ids))
     indicator_ids = [p.indicator_id for p in shown]
     state.claim("indicator", None, state.parse_choice(indicator_ids), lambda v: v is None or v in indicator_ids)
     state.claim("source", None, state.parse_choice(list(chosen)), lambda v: v is None or v in chosen)
@@ -213,11 +216,12 @@ def _grid(view: View, shown: list[panels.Panel], category: str, chosen: list[str
     period_notice(view, shown)
     if compared:
         st.caption(":material/touch_app: " + render.md(t("compare.click_hint")))
-        columns = st.columns(2, gap="medium")
-        for index, panel in enumerate(compared):
-            with columns[index % 2]:
-                with st.container(border=True):
-                    _draw(view, panel, category, chosen, mode)
+        first, more = _split(compared)
+        _chart_grid(view, first, category, chosen, mode)
+        if more:
+            _more(view, more, category, chosen, mode)
+        elif MORE in st.query_params:
+            state.forget(MORE)  # fewer comparisons now (cities changed): nothing is behind "more"
     if single:
         st.subheader(t("compare.single_heading"))
         st.caption(render.md(t("compare.single_help")))
@@ -230,6 +234,37 @@ def _grid(view: View, shown: list[panels.Panel], category: str, chosen: list[str
         definitions.markdown("\n\n".join(
             f"**{render.md(pick(p.indicator, 'name', view.lang))}**{render.md(t('colon'))}"
             f"{panels.definition_text(p.indicator, view.lang)}" for p in shown))
+
+
+def _split(compared: list[panels.Panel]) -> tuple[list[panels.Panel], list[panels.Panel]]:
+    """The comparisons drawn at once and those behind "more" (never just one behind it)."""
+    if len(compared) <= FIRST_CHARTS + 1:
+        return compared, []
+    return compared[:FIRST_CHARTS], compared[FIRST_CHARTS:]
+
+
+def _chart_grid(view: View, shown: list[panels.Panel], category: str, chosen: list[str], mode: str) -> None:
+    columns = st.columns(2, gap="medium")
+    for index, panel in enumerate(shown):
+        with columns[index % 2]:
+            with st.container(border=True):
+                _draw(view, panel, category, chosen, mode)
+
+
+def _more(view: View, more: list[panels.Panel], category: str, chosen: list[str], mode: str) -> None:
+    """The remaining comparisons in an expander, drawn only when open (every Plotly chart costs
+    the browser time before the first one is painted). Open in the URL (`more=1`), and opened
+    by a link to one of its indicators."""
+    state.claim(MORE, False, state.parse_bool, lambda v: isinstance(v, bool))
+    if st.session_state.get("indicator") in {p.indicator_id for p in more}:
+        st.session_state[MORE] = True
+    names = render.md(join([pick(p.indicator, "name", view.lang) for p in more]))
+    box = st.expander(t("compare.more", n=len(more), names=names), key=MORE, on_change="rerun")
+    state.publish(MORE, bool(box.open), False)
+    view.share.update(more=True if box.open else None)
+    if box.open:
+        with box:
+            _chart_grid(view, more, category, chosen, mode)
 
 
 def _on_single_source(cities: dict[str, str]) -> None:

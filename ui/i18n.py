@@ -138,6 +138,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "compare.denominators": ("人口分母", "Denominators"),
     "compare.definition": ("定义", "Definition"),
     "compare.definitions": ("本页 {n} 个指标的定义与可比性", "Definitions and comparability of the {n} {n:indicator|indicators} shown"),
+    "compare.more": ("另外 {n} 个指标的对比图：{names}", "{n} more {n:comparison|comparisons}: {names}"),
     "compare.single_heading": ("仅一个城市报告的指标", "Indicators only one city reports"),
     "compare.single_help": (
         "所选城市中只有一个城市报告以下指标，无从比较，故不画图，直接列出数值、时期与原文；在下方选择指标可查看报道、日期与原文上下文。",
