@@ -2,8 +2,13 @@
 
 State (all in the URL): `category` (default employment), `cities` (default: every city that
 reports the category), `mode` (absolute or per_100k), `indicator` (the indicator in focus: the
-one shown in presentation mode, or whose bar was selected) and `source` (the city whose bar's
-source is open). Changing the category resets the cities, the focus and the open source.
+one shown in presentation mode, or whose bar was selected), `source` (the city whose bar's
+source is open) and `more` (the comparisons after the first four are drawn). Changing the
+category resets the cities, the focus, the open source and `more`.
+
+Panels come most-reported first (then in catalog order). The first four comparisons are drawn
+at once and the others, named, behind an expander drawn only when opened: every Plotly chart
+costs the browser about 25 ms before the first one is painted (README, Performance).
 
 Indicators reported by two or more of the chosen cities are compared in charts; one reported
 by a single city is not a comparison and is listed in a table instead (presentation mode still
