@@ -199,10 +199,14 @@ def test_overview_names_the_broken_file_and_line(broken_zibo):
     problems = "\n".join(code.value for code in at.code)
     assert "zibo.yaml:" in problems
     line = next(l for l in problems.splitlines() if "zibo.yaml:" in l)
-    path, line_no, col, _ = line.split(":", 3)
+    path, line_no, col, message = line.split(":", 3)
     assert int(line_no) > 1 and int(col) >= 1
+    assert message.strip() == "observations.20.value：应为数字（实际为 'seven hundred'）", "in Chinese on a Chinese page"
     text = unescape(texts(at))
     assert "宿迁市" in text and "淮北市" in text, "the other cities still load"
+    english = page("overview", lang="en")
+    line = next(l for l in "\n".join(code.value for code in english.code).splitlines() if "zibo.yaml:" in l)
+    assert line.endswith("observations.20.value: Input should be a valid number (got 'seven hundred')"), line
 
 
 # --- compare ------------------------------------------------------------------------------------

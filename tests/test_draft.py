@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from metrics import draft as D
-from metrics import load, yamlio
+from metrics import load, messages, yamlio
 from metrics.__main__ import main
 from metrics.text import SourceText
 
@@ -147,6 +147,15 @@ def test_leaves_out(text, reason, catalog):
         kept = [k for k in kept if k != "3家"]
     assert kept == [], kept
     assert any(reason in s.reason for s in result.skipped), [s.reason for s in result.skipped]
+    assert all(messages.translated(s.reason) for s in result.skipped), "a Chinese reason for each, on /editor"
+
+
+@pytest.mark.parametrize("source", sorted((DATA / "sources").glob("*.txt")), ids=lambda p: p.stem)
+def test_every_reason_on_the_seeds_has_its_chinese_wording(source, catalog):
+    result = D.draft(source.read_text(encoding="utf-8"), catalog)
+    assert result.skipped, "the seeds hold numbers that are not outcomes"
+    missing = sorted({s.reason for s in result.skipped if not messages.translated(s.reason)})
+    assert not missing, missing
 
 
 def test_keeps_the_count_beside_a_name_with_a_number(catalog):

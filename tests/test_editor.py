@@ -118,8 +118,9 @@ def test_build_then_validate_errors_with_lines_then_preview_and_download(downloa
     assert problems is not None and len(problems) >= 5
     lines = text.splitlines()
     for line, message in zip(problems.iloc[:, 0], problems.iloc[:, 2]):
-        key = message.split(":")[0].split(".")[-1]
+        key = re.split("[:：]", message)[0].split(".")[-1]
         assert key in lines[line - 1], (line, message)  # each error points at its own line
+        assert re.search("[\u4e00-\u9fff]", message.removeprefix(key)), f"not in Chinese: {message}"
     assert store.PREVIEW_KEY not in at.session_state
 
     at.text_area(key=editor.YAML).set_value(_fill(text)).run()
@@ -158,7 +159,7 @@ def test_breaking_the_file_again_ends_the_preview():
     at.text_area(key=editor.YAML).set_value(broken).run()
     problems = _problems(at)
     line = broken.splitlines().index("    value: 123") + 1
-    assert list(problems.iloc[:, 0]) == [line] and "duplicate key" in problems.iloc[0, 2]
+    assert list(problems.iloc[:, 0]) == [line] and "键 'value' 重复" in problems.iloc[0, 2]
     assert store.PREVIEW_KEY not in at.session_state
 
 
@@ -171,7 +172,7 @@ def test_quote_not_in_the_article_is_located():
     problems = _problems(at)
     line = next(i for i, l in enumerate(bad.splitlines(), 1) if "调解矛盾纠纷" in l)
     assert line in list(problems.iloc[:, 0])
-    assert any("quote not found" in m for m in problems.iloc[:, 2])
+    assert any("原文中找不到这句引文" in m for m in problems.iloc[:, 2])
 
 
 def test_uploads_are_size_limited_and_decoded_strictly():
@@ -190,7 +191,7 @@ def test_uploaded_city_file_name_must_match_its_id():
     good = _fill(at.text_area(key=editor.YAML).value)
     at.file_uploader(key=editor.YAML_FILE).set_value(("other.yaml", good.encode("utf-8"), "application/yaml")).run()
     problems = _problems(at)
-    assert any("differs from the file name; expected 'other'" in m for m in problems.iloc[:, 2])
+    assert any("与文件名不一致；应为 'other'" in m for m in problems.iloc[:, 2])
 
 
 def test_preview_store_is_used_by_the_compare_page():

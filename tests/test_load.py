@@ -15,7 +15,7 @@ from typing import Callable
 
 import pytest
 
-from metrics import load, yamlio
+from metrics import load, messages, yamlio
 
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
 BASE = (FIXTURE_DATA / "cities" / "sample.yaml").read_text(encoding="utf-8")
@@ -198,6 +198,17 @@ def test_bad_input_is_one_located_problem(case, data_copy):
     assert (problem.line, problem.col) == (line, col), str(problem)
     assert case.fragment in problem.message
     assert str(problem) == f"{path}:{line}:{col}: {problem.message}"
+    assert_in_chinese(problem.message)
+
+
+def assert_in_chinese(message: str) -> None:
+    """The Chinese pages show every message in Chinese, keeping its quoted values."""
+    zh = messages.translate(message, "zh")
+    assert messages.translated(message), f"no Chinese wording for: {message}"
+    assert re.search("[\u4e00-\u9fff]", re.sub("'[^']*'", "", zh)), zh
+    for quoted in re.findall("'[^']*'", message):
+        assert quoted in zh, f"{quoted} lost in: {zh}"
+    assert messages.translate(message, "en") == message
 
 
 def test_fixture_city_is_valid(data_copy):
@@ -258,6 +269,7 @@ def test_bad_source_file(data_copy, source, fragment):
     located = [p for p in problems if fragment in p.message]
     assert len(located) == 1, problems
     assert (located[0].line, located[0].col) == position(BASE, "sources/sample-2023.txt")
+    assert_in_chinese(located[0].message)
 
 
 def test_deleted_source_file(data_copy):

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from metrics import draft, load, preview
+from metrics import draft, load, messages, preview
 from metrics.numbers import QUALIFIERS
 from ui import layout, overview, render, state, store
 from ui.layout import View
@@ -244,7 +244,7 @@ def article_segments(body: str, spans: list[tuple[int, int, str]]) -> list[tuple
 def problem_frame(problems: list[load.Problem]) -> pd.DataFrame:
     return pd.DataFrame(
         {t("col.line"): [p.line for p in problems], t("col.col"): [p.col for p in problems],
-         t("col.message"): [p.message for p in problems]}
+         t("col.message"): [messages.translate(p.message, state.lang()) for p in problems]}
     )
 
 
@@ -315,8 +315,9 @@ def article_section(view: View) -> str:
         )
         used = apply_edits(candidates, edited)
         with st.expander(t("skipped", k=len(result.skipped))):
+            reasons = [messages.translate(s.reason, state.lang()) for s in result.skipped]
             st.dataframe(pd.DataFrame({t("col.written"): [s.written for s in result.skipped],
-                                       t("col.message"): [s.reason for s in result.skipped]}),
+                                       t("col.message"): reasons}),
                          hide_index=True, width="stretch")
     with article_col:
         st.caption(t("article.view"))
