@@ -417,6 +417,9 @@ SELECT
     list(breakdown_en ORDER BY observation_id) AS breakdowns_en,
     list(value ORDER BY observation_id) AS part_values,
     list(qualifier ORDER BY observation_id) AS part_qualifiers,
+    -- the measure word the article wrote (人次, 户...): the parts' own, or NULL when they differ
+    list(written_word ORDER BY observation_id) AS part_words,
+    CASE WHEN count(DISTINCT written_word) = 1 THEN any_value(written_word) END AS written_word,
     string_agg(note, ' ' ORDER BY observation_id) AS notes,
     any_value(own_period) AS own_period,
     any_value(indicator_zh) AS indicator_zh, any_value(indicator_en) AS indicator_en,
@@ -479,10 +482,11 @@ def tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
             })
         for obs, line, canonical in zip(city.observations, city.lines, city.canonical):
             period = obs.period or h.reports[obs.report].period
+            counted = catalog.indicators[obs.indicator].unit == "count"
             row = (next_id, city_id, obs.indicator, obs.report, canonical, obs.qualifier, float(obs.value), obs.unit,
                    period.start, period.end, obs.period is not None, obs.cumulative,
                    obs.breakdown.zh if obs.breakdown else None, obs.breakdown.en if obs.breakdown else None,
-                   obs.quote, obs.note, line)
+                   obs.quote, obs.note, line, parse_unit(obs.unit)[1] if counted else None)
             for key, value in zip(_OBS_COLUMNS, row):
                 obs_columns[key].append(value)
             next_id += 1
@@ -501,7 +505,7 @@ def tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
 
 _OBS_COLUMNS = ("observation_id", "city_id", "indicator_id", "report_id", "value", "qualifier", "value_as_written",
                 "unit_as_written", "period_start", "period_end", "own_period", "cumulative", "breakdown_zh",
-                "breakdown_en", "quote", "note", "line")
+                "breakdown_en", "quote", "note", "line", "written_word")
 _CITY_COLUMNS = ["city_id", "name_zh", "name_en", "province_zh", "province_en", "level", "parent_zh", "parent_en",
                  "population", "population_year", "population_basis", "population_source", "population_verified",
                  "file"]
@@ -513,7 +517,7 @@ _DDL = {
     "indicators": "indicator_id VARCHAR PRIMARY KEY, category_id VARCHAR, sort_order INTEGER, name_zh VARCHAR, name_en VARCHAR, definition_zh VARCHAR, definition_en VARCHAR, unit VARCHAR, measure_word_zh VARCHAR, measure_word_en VARCHAR, per_capita BOOLEAN, notes_zh VARCHAR, notes_en VARCHAR, keywords VARCHAR",
     "cities": "city_id VARCHAR PRIMARY KEY, name_zh VARCHAR, name_en VARCHAR, province_zh VARCHAR, province_en VARCHAR, level VARCHAR, parent_zh VARCHAR, parent_en VARCHAR, population BIGINT, population_year INTEGER, population_basis VARCHAR, population_source VARCHAR, population_verified BOOLEAN, file VARCHAR",
     "reports": "report_id VARCHAR PRIMARY KEY, city_id VARCHAR, title_zh VARCHAR, title_en VARCHAR, publisher VARCHAR, published DATE, published_note VARCHAR, period_start DATE, period_end DATE, source_path VARCHAR, url VARCHAR, source_text VARCHAR",
-    "observations": "observation_id INTEGER PRIMARY KEY, city_id VARCHAR, indicator_id VARCHAR, report_id VARCHAR, value DOUBLE, qualifier VARCHAR, value_as_written DOUBLE, unit_as_written VARCHAR, period_start DATE, period_end DATE, own_period BOOLEAN, cumulative BOOLEAN, breakdown_zh VARCHAR, breakdown_en VARCHAR, quote VARCHAR, note VARCHAR, line INTEGER",
+    "observations": "observation_id INTEGER PRIMARY KEY, city_id VARCHAR, indicator_id VARCHAR, report_id VARCHAR, value DOUBLE, qualifier VARCHAR, value_as_written DOUBLE, unit_as_written VARCHAR, period_start DATE, period_end DATE, own_period BOOLEAN, cumulative BOOLEAN, breakdown_zh VARCHAR, breakdown_en VARCHAR, quote VARCHAR, note VARCHAR, line INTEGER, written_word VARCHAR",
     "problems": "path VARCHAR, line INTEGER, col INTEGER, message VARCHAR",
 }
 

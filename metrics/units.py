@@ -8,6 +8,11 @@ percent. A count indicator lists the measure words it accepts, so 户 is never a
 from __future__ import annotations
 
 MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
+# Measure words an indicator may accept that count something other than its own word does (a
+# person-time is not a person, a household not a woman): shown as the article writes them, and
+# in English with these nouns. Other accepted words (名 or 位 for 人, 场次 or 期 for 场) are the
+# same count written another way, shown in English with the indicator's own noun.
+OTHER_MEASURES_EN = {"人次": "person-times", "户": "households", "节": "lessons"}
 UNIT_KINDS = ("count", "yuan", "percent")
 
 

@@ -271,6 +271,22 @@ def test_compare_sum_of_parts_says_so_and_lists_parts():
     assert "此数值为原文分项之和" in text and "儿童友好医院" in text
 
 
+def test_measure_words_are_the_articles_and_a_mixed_sum_claims_none():
+    """Huaibei's women trained add 600余人次 (person-times) and 300余人 (people): the parts keep
+    their own words, and the total names no unit but says its parts are counted differently."""
+    for lang, words, mixed in (("zh", ("600+ 人次", "300+ 人"), "900+（2项之和，各项计量单位不同）"),
+                               ("en", ("600+ person-times", "300+ people"),
+                                "900+ (sum of 2 parts counted in different units)")):
+        at = page("compare", indicator="employment.women_trained", lang=lang)
+        spec = next(s for s in charts(at) if s["data"][0]["hovertext"] and "600" in " ".join(s["data"][0]["hovertext"]))
+        trace = spec["data"][0]
+        huaibei = next(i for i, text in enumerate(trace["text"]) if text.startswith("900+"))
+        assert trace["text"][huaibei].startswith(mixed), trace["text"]
+        assert all(word in trace["hovertext"][huaibei] for word in words), trace["hovertext"][huaibei]
+        suqian = next(text for text in trace["text"] if text.startswith("200+"))
+        assert suqian.startswith("200+ 名" if lang == "zh" else "200+ people"), "as the article counts (培育200余名)"
+
+
 def test_compare_english_labels_and_not_reported():
     at = page("compare", category="child", lang="en")
     assert "Not reported" in texts(at)

@@ -62,6 +62,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "published.on": ("发布于 {date}", "published {date}"),
     "cumulative": ("累计数", "running total"),
     "sum_of_parts": ("{n}项之和", "sum of {n} parts"),
+    "sum_of_parts.mixed": ("{n}项之和，各项计量单位不同", "sum of {n} parts counted in different units"),
     "sum_of_parts.long": (
         "此数值为原文分项之和，原文未给出总数：",
         "This value is the sum of parts; the article gives no total:",
@@ -259,6 +260,8 @@ ABOUT = {
 | 400场 | 确数（exact） | 400 场 |
 
 分项相加时，只要有一项是“近”或“约”，总数标为“约”；否则有“余”则标为“以上”。
+数字后的量词照原文（“人次”“户”“名”）；各分项量词不同（如“600余人次”加“300余人”）时，
+总数不标量词，注明“各项计量单位不同”，各分项仍按原文列出。
 
 ### 时期
 每个数字都有时期：默认是报道覆盖的时期（如“2023年”“2023年1–6月”）；原文写“累计”“近三年”
@@ -303,7 +306,9 @@ travels to every chart label, table and export:
 | 400场 | exact | 400 events |
 
 When parts are added up, the total is “about” if any part is nearly or about, else “more than” if any
-part is.
+part is. The measure word is the article's (person-times, households, people); a total of parts
+counted differently (600余人次 plus 300余人) carries no unit and says its parts are counted in
+different units, and each part is listed as written.
 
 ### Periods
 Every number has a period: by default the period its report covers (“2023”, “2023-01 to 06”); where

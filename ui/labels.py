@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from metrics import format as fmt
+from metrics import units
 from ui import state
 from ui.i18n import pick, t
 
@@ -31,8 +32,49 @@ def value_text(row: Any, lang: str | None = None, short: bool = False) -> str:
     and hovers keep the exact value.
     """
     lang = _lang(lang)
-    return fmt.format_value(float(row["value"]), row["qualifier"], row["unit_kind"], pick(row, "measure_word", lang),
+    return fmt.format_value(float(row["value"]), row["qualifier"], row["unit_kind"], measure_word(row, lang),
                             lang, significant=3 if short else None)
+
+
+def measure_word(row: Any, lang: str | None = None, written: Any = None) -> str:
+    """The measure word shown with a count: on Chinese pages the article's own (人次, 户, 名...);
+    in English the indicator's noun, unless the article counts something else
+    (metrics.units.OTHER_MEASURES_EN: person-times, households, lessons). A sum whose parts
+    are written with different words shows none (`sum_suffix` says why)."""
+    lang = _lang(lang)
+    if written is None and mixed_words(row):
+        return ""  # no one word fits 600人次 + 300人
+    word = _field(row, "written_word") if written is None else written
+    if _is_missing(word) or not word:
+        return pick(row, "measure_word", lang)
+    if lang == "zh":
+        return str(word)
+    if word != row["measure_word_zh"] and word in units.OTHER_MEASURES_EN:
+        return units.OTHER_MEASURES_EN[word]
+    return pick(row, "measure_word", lang)
+
+
+def mixed_words(row: Any) -> bool:
+    """Whether a sum adds parts the article counts with different measure words (600人次 + 300人)."""
+    words = _field(row, "part_words")  # (an observation row has none)
+    return words is not None and is_sum(row) and len({w for w in words if w}) > 1
+
+
+def sum_suffix(row: Any, lang: str | None = None) -> str:
+    """"（2项之和）" after a value that adds parts ("各项计量单位不同" when they are counted
+    differently); "" for any other value."""
+    if not is_sum(row):
+        return ""
+    lang = _lang(lang)
+    text = t("sum_of_parts.mixed" if mixed_words(row) else "sum_of_parts", lang, n=int(row["n_parts"]))
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def _field(row: Any, name: str) -> Any:
+    try:
+        return row[name]
+    except (KeyError, IndexError, TypeError):
+        return None
 
 
 def rate_text(row: Any, lang: str | None = None, with_unit: bool = True, short: bool = False) -> str:
@@ -51,7 +93,7 @@ def rate_text(row: Any, lang: str | None = None, with_unit: bool = True, short: 
         number = prefix + fmt.format_value(float(value), "exact", "yuan", lang=lang,
                                            significant=3 if short else None) + suffix
     else:
-        word = pick(row, "measure_word", lang)
+        word = measure_word(row, lang)
         number = f"{fmt.format_per_100k(float(value), row['qualifier'], lang)} {word}".strip()
     per = f" {t('per_100k', lang)}" if with_unit else ""
     return f"{number}{per}"
@@ -148,8 +190,11 @@ def parts(row: Any, lang: str | None = None) -> list[tuple[str, str, str]]:
     lang = _lang(lang)
     labels = row["breakdowns_en"] if lang == "en" else row["breakdowns_zh"]
     out = []
-    for label, value, qualifier, quote in zip(labels, row["part_values"], row["part_qualifiers"], row["quotes"]):
-        text = fmt.format_value(float(value), qualifier, row["unit_kind"], pick(row, "measure_word", lang), lang)
+    words = _field(row, "part_words")
+    words = list(words) if words is not None else [None] * len(labels)
+    for label, value, qualifier, quote, word in zip(labels, row["part_values"], row["part_qualifiers"], row["quotes"],
+                                                    words):
+        text = fmt.format_value(float(value), qualifier, row["unit_kind"], measure_word(row, lang, word or ""), lang)
         out.append((label or "", text, quote))
     return out
 

@@ -102,13 +102,6 @@ def build(
     return panel
 
 
-def _sum_suffix(row: dict, lang: str) -> str:
-    if not labels.is_sum(row):
-        return ""
-    text = t("sum_of_parts", lang, n=int(row["n_parts"]))
-    return f"（{text}）" if lang == "zh" else f" ({text})"
-
-
 def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Figure | None:
     """The panel's bar chart (None when no selected city reports the indicator)."""
     if not panel.records:
@@ -133,7 +126,7 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
             # A city with several values (periods) gets its period as a small second line.
             label=charts.city_label(esc(city), esc(period) if counts[row["city_id"]] > 1 else "", sizes),
             value=float(row[measure]),
-            value_text=esc(value + _sum_suffix(row, lang)),
+            value_text=esc(value + labels.sum_suffix(row, lang)),
             period_text=esc(period),
             colour=view.colours.get(row["city_id"], "#7f7f7f"),
             hover=_hover(row, city, period, panel.as_rate, lang),
@@ -167,7 +160,7 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
 
 def _hover(row, city: str, period: str, as_rate: bool, lang: str) -> str:
     esc = render.plotly_text
-    lines = [f"<b>{esc(city)}</b>  {esc(labels.value_text(row, lang) + _sum_suffix(row, lang))} · {esc(period)}"]
+    lines = [f"<b>{esc(city)}</b>  {esc(labels.value_text(row, lang) + labels.sum_suffix(row, lang))} · {esc(period)}"]
     if as_rate:
         lines.append(esc(f"{labels.rate_text(row, lang)} · {labels.population_text(row, lang)}"))
     part = labels.part_label(row, lang)
@@ -272,7 +265,7 @@ def single_table(view: View, single: list[Panel]) -> str:
                 value = f"{labels.rate_text(row, lang)} ({labels.value_text(row, lang)})"
             else:
                 value = labels.value_text(row, lang)
-            value += _sum_suffix(row, lang)
+            value += labels.sum_suffix(row, lang)
             if labels.is_sum(row):
                 quote = ("；" if lang == "zh" else "; ").join(
                     f"{label} {part}" for label, part, _ in labels.parts(row, lang))
