@@ -1,6 +1,7 @@
 """Command line: python -m metrics validate | build | export | bench (and the editor's commands).
 
-validate [FILES...]           check city files (all by default); located errors; exit 1 on any
+validate [FILES...] [--lang en|zh]
+                              check city files (all by default); located errors; exit 1 on any
 build --out PATH.duckdb       write the database to a file, atomically
 export --format csv|json --out PATH|-
                               one row per observation, documented columns first
@@ -41,7 +42,7 @@ def cmd_validate(args) -> int:
     paths = [Path(f) for f in args.files] if args.files else None
     dataset = _load_or_exit(data_dir, paths)
     for problem in dataset.problems:
-        print(problem, file=sys.stderr)
+        print(problem.text(args.lang), file=sys.stderr)
     n_obs = sum(len(c.observations) for c in dataset.cities.values())
     if dataset.problems:
         print(
@@ -132,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("validate", help="check city files; exit 1 on any problem")
     p.add_argument("files", nargs="*", help="city files (default: every data/cities/*.yaml)")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the messages (default en; zh: 中文)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="write the DuckDB database to a file, atomically")

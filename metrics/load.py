@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 from pydantic import ValidationError
 
-from metrics import schema, yamlio
+from metrics import messages, schema, yamlio
 from metrics.numbers import find_mentions
 from metrics.text import HEADER_END, article_body, normalise
 from metrics.units import UnitError, parse_unit, to_canonical
@@ -36,6 +36,10 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+    def text(self, lang: str = "en") -> str:
+        """`file:line:col: message`, the message in `lang` (metrics.messages: zh or en)."""
+        return f"{self.path}:{self.line}:{self.col}: {messages.translate(self.message, lang)}"
 
 
 class CatalogError(Exception):

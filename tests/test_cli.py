@@ -113,6 +113,14 @@ def test_validate_named_files(data_dir, capsys):
     assert err[1].startswith("1 problem(s) in 1 file(s); 1 file(s) valid")
 
 
+def test_validate_in_chinese(data_dir, capsys):
+    broken = data_dir / "cities" / "zibo.yaml"
+    _replace_in(broken, "id: zibo\n", "id: zibo2\n")
+    assert main(["--data", str(data_dir), "validate", "--lang", "zh", str(broken)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"{broken}:1:5: id 'zibo2' 与文件名不一致；应为 'zibo'"
+
+
 def test_validate_a_file_that_does_not_exist(tmp_path, capsys):
     missing = tmp_path / "nowhere.yaml"
     assert main(["validate", str(missing)]) == 1

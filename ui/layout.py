@@ -23,8 +23,7 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from metrics import messages
-from metrics.load import CatalogError
+from metrics.load import CatalogError, Problem
 from ui import colors, frames, render, state, store
 from ui.i18n import t
 
@@ -175,4 +174,4 @@ def problems_box(problems) -> None:
 
 def located(path: str, line: int, col: int, message: str) -> str:
     """A problem as `file:line:col: message`, the message in the page's language."""
-    return f"{path}:{line}:{col}: {messages.translate(message, state.lang())}"
+    return Problem(path, line, col, message).text(state.lang())
