@@ -14,8 +14,47 @@ from __future__ import annotations
 
 import re
 
-# (English body, Chinese template): groups are carried over in order as {0}, {1}, ...
-_RULES: list[tuple[str, str]] = [
+# What pydantic says a value should be ("Input should be ..."), in Chinese.
+_EXPECTED = [
+    (re.compile(r"a valid string"), "文本"),
+    (re.compile(r"a valid number"), "数字"),
+    (re.compile(r"a valid integer"), "整数"),
+    (re.compile(r"a valid boolean"), "true 或 false"),
+    (re.compile(r"a valid dictionary"), "“键: 值”形式的映射"),
+    (re.compile(r"a valid list"), "列表"),
+    (re.compile(r"a valid date"), "有效日期（YYYY-MM-DD）"),
+    (re.compile(r"greater than or equal to (\S+)"), r"大于或等于 \1 的数"),
+    (re.compile(r"greater than (\S+)"), r"大于 \1 的数"),
+    (re.compile(r"less than or equal to (\S+)"), r"小于或等于 \1 的数"),
+]
+
+
+def _expected(text: str) -> str:
+    """pydantic's "a valid number or 'unknown'" / "'a', 'b' or 'c'" in Chinese."""
+    for pattern, zh in _EXPECTED:
+        text = pattern.sub(zh, text)
+    text = text.replace(", ", "、").replace(" or ", " 或 ")
+    return f" {text}" if text[:1].isascii() else text
+
+
+def _got(value: str) -> str:
+    """pydantic's "(got None)" / "(got 'x')" in Chinese; "" when there was none."""
+    return f"（实际为{'空值' if value == 'None' else ' ' + value}）" if value else ""
+
+
+def _listed(groups: list[str]) -> tuple[str | None, list[str]]:
+    return None, [groups[0], groups[1].replace(", ", "、"), groups[2]]
+
+
+def _qualifier(groups: list[str]) -> tuple[str | None, list[str]]:
+    if groups[1] == "no qualifier":
+        return "qualifier 为 {0}，但引文在 {2} 前后没有限定词；qualifier 应为 {3}", groups
+    return None, groups
+
+
+# (English body, Chinese template[, fix]): groups are carried over in order as {0}, {1}, ...; a
+# fix rewrites them first, and may give another template: groups -> (template or None, groups).
+_RULES: list[tuple] = [
     # YAML, as read by metrics.yamlio
     (r"YAML syntax: (.+)", "YAML 语法错误：{0}"),
     (r"aliases \(\*name\) are not allowed; write the value out in full", "不允许使用别名（*name）；请把值完整写出"),
@@ -55,7 +94,7 @@ _RULES: list[tuple[str, str]] = [
     (r"unknown indicator '(.+)' \(see data/catalog\.yaml\)", "未知指标 '{0}'（见 data/catalog.yaml）"),
     (r"unknown report '(.+)'; this file's reports are: (.+)", "未知报告 '{0}'；本文件的报告有：{1}"),
     (r"unit '(.+)' does not fit this indicator; expected one of (.+) \(optionally with 万 or 亿\) for (\S+)",
-     "单位 '{0}' 不适用于指标 {2}；应为 {1} 之一（可带 万 或 亿）"),
+     "单位 '{0}' 不适用于指标 {2}；应为 {1} 之一（可带 万 或 亿）", _listed),
     (r"unit '(.+)' is not money; expected 元, 万元 or 亿元 for (\S+)", "单位 '{0}' 不是金额单位（指标 {1}）；应为 元、万元 或 亿元"),
     (r"unit '(.+)' is not a percentage; expected % for (\S+)", "单位 '{0}' 不是百分比（指标 {1}）；应为 %"),
     (r"a percentage is at most 100 \(got (.+)\)", "百分比不能超过 100（实际为 {0}）"),
@@ -66,9 +105,10 @@ _RULES: list[tuple[str, str]] = [
      "原文中找不到这句引文：与原文一致到 '{0}'，从 '{1}' 起与原文不同；请逐字复制该分句"),
     (r"value (.+) is not in the quote \(numbers in the quote: (.+)\); expected the number and unit as the "
      r"article writes them",
-     "引文中没有数值 {0}（引文中的数字：{1}）；请按文章的写法填写数字和单位"),
+     "引文中没有数值 {0}（引文中的数字：{1}）；请按文章的写法填写数字和单位",
+     lambda g: (None, [g[0], "无" if g[1] == "none" else g[1]])),
     (r"qualifier is (\S+) but the quote writes (.+) before or after (.+); expected qualifier: (\S+)",
-     "qualifier 为 {0}，但引文在 {2} 前后写的是 {1}；qualifier 应为 {3}"),
+     "qualifier 为 {0}，但引文在 {2} 前后写的是 {1}；qualifier 应为 {3}", _qualifier),
     (r"same indicator, report, period and breakdown as the observation at line (\d+); give each part a "
      r"distinct breakdown or remove one",
      "与第 {0} 行的观测值指标、报告、时期和分项都相同；请给各分项不同的 breakdown 标签，或删去其中一条"),
@@ -76,9 +116,11 @@ _RULES: list[tuple[str, str]] = [
      r"give it a breakdown label too, or remove it if it is their total",
      "同一指标、报告和时期已有分项（第 {0} 行），此值却没有 breakdown 标签；请也给它加上标签，若它是各分项之和则删去"),
     # pydantic's own wording (metrics.load keeps "(got ...)" after it)
-    (r"Input should be (.+?)(?: \(got (.+)\))?", "应为{0}{1}"),
-    (r"String should match pattern '(.+)'(?: \(got (.+)\))?", "格式不符，应匹配 '{0}'{1}"),
-    (r"String should have at least (\d+) characters?(?: \(got (.+)\))?", "至少应有 {0} 个字符{1}"),
+    (r"Input should be (.+?)(?: \(got (.+)\))?", "应为{0}{1}", lambda g: (None, [_expected(g[0]), _got(g[1])])),
+    (r"String should match pattern '(.+)'(?: \(got (.+)\))?", "格式不符，应匹配 '{0}'{1}",
+     lambda g: (None, [g[0], _got(g[1])])),
+    (r"String should have at least (\d+) characters?(?: \(got (.+)\))?", "至少应有 {0} 个字符{1}",
+     lambda g: (None, [g[0], _got(g[1])])),
     (r"Field required", "缺少此键"),
 ]
 
@@ -119,52 +161,20 @@ _DRAFT_REASONS = {
     "zero": "零",
 }
 
-_COMPILED = [(re.compile(pattern + r"\Z", re.DOTALL), template) for pattern, template in _RULES]
 _FIELD = re.compile(r"([A-Za-z0-9_.\-]+): (.+)\Z", re.DOTALL)
 
-# What pydantic says a value should be ("Input should be ..."), in Chinese.
-_EXPECTED = [
-    (re.compile(r"a valid string"), "文本"),
-    (re.compile(r"a valid number"), "数字"),
-    (re.compile(r"a valid integer"), "整数"),
-    (re.compile(r"a valid boolean"), "true 或 false"),
-    (re.compile(r"a valid dictionary"), "“键: 值”形式的映射"),
-    (re.compile(r"a valid list"), "列表"),
-    (re.compile(r"a valid date"), "有效日期（YYYY-MM-DD）"),
-    (re.compile(r"greater than or equal to (\S+)"), r"大于或等于 \1 的数"),
-    (re.compile(r"greater than (\S+)"), r"大于 \1 的数"),
-    (re.compile(r"less than or equal to (\S+)"), r"小于或等于 \1 的数"),
-]
-
-
-def _expected(text: str) -> str:
-    """pydantic's "a valid number or 'unknown'" / "'a', 'b' or 'c'" in Chinese."""
-    for pattern, zh in _EXPECTED:
-        text = pattern.sub(zh, text)
-    text = text.replace(", ", "、").replace(" or ", " 或 ")
-    return f" {text}" if text[:1].isascii() else text
-
-
-def _got(value: str) -> str:
-    return f"（实际为{'空值' if value == 'None' else ' ' + value}）" if value else ""
+_COMPILED = [(re.compile(rule[0] + r"\Z", re.DOTALL), rule[1], rule[2] if len(rule) > 2 else None) for rule in _RULES]
 
 
 def _body(body: str) -> str | None:
-    for pattern, template in _COMPILED:
+    for pattern, template, fix in _COMPILED:
         match = pattern.match(body)
         if match is None:
             continue
         groups = [g or "" for g in match.groups()]
-        if template.startswith("应为"):  # Input should be ...
-            groups = [_expected(groups[0]), _got(groups[1])]
-        elif pattern.pattern.startswith("String should"):
-            groups[1] = _got(groups[1])
-        if template.startswith("单位 '{0}' 不适用"):
-            groups[1] = groups[1].replace(", ", "、")
-        if "qualifier 为" in template and groups[1] == "no qualifier":
-            template = "qualifier 为 {0}，但引文在 {2} 前后没有限定词；qualifier 应为 {3}"
-        if template.startswith("引文中没有数值") and groups[1] == "none":
-            groups[1] = "无"
+        if fix is not None:
+            other, groups = fix(groups)
+            template = other or template
         return template.format(*groups)
     return None
 
