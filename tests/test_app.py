@@ -287,6 +287,16 @@ def test_measure_words_are_the_articles_and_a_mixed_sum_claims_none():
         assert suqian.startswith("200+ 名" if lang == "zh" else "200+ people"), "as the article counts (培育200余名)"
 
 
+def test_a_mixed_sum_says_why_it_has_no_unit_on_every_page():
+    mixed = "900+（2项之和，各项计量单位不同）"
+    city = page("city", city="huaibei")
+    assert mixed in unescape(texts(city)), "the city profile"
+    source = page("compare", indicator="employment.women_trained", source="huaibei")
+    assert mixed in unescape(texts(source)), "the source panel of the selected bar"
+    indicator = page("indicator", indicator="employment.women_trained")
+    assert mixed in set(indicator.dataframe[0].value["数值"]), "the indicator's table"
+
+
 def test_compare_english_labels_and_not_reported():
     at = page("compare", category="child", lang="en")
     assert "Not reported" in texts(at)

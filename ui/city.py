@@ -97,7 +97,8 @@ def indicators_by_category(view: View, city_id: str) -> None:
                          expanded=True):
             for _, row in values.iterrows():
                 line = (f"**{render.md(pick(row, 'indicator', lang))}**{render.md(t('colon'))}"
-                        f"{render.md(labels.value_text(row, lang))} · {render.md(labels.period_text(row, lang))}")
+                        f"{render.md(labels.value_text(row, lang) + labels.mixed_suffix(row, lang))} · "
+                        f"{render.md(labels.period_text(row, lang))}")
                 if row["per_100k"] == row["per_100k"] and row["per_100k"] is not None:
                     line += f" · :gray[{render.md(labels.rate_text(row, lang))}]"
                 st.markdown(line)

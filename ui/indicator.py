@@ -103,8 +103,7 @@ def table(view: View, values: pd.DataFrame) -> pd.DataFrame:
             quote = f"“{row['quotes'][0]}”"
         rows.append({
             t("col.city"): pick(row, "city", lang),
-            # (the parts column counts them; a sum of parts counted differently says so here)
-            t("col.value"): labels.value_text(row, lang) + (labels.sum_suffix(row, lang) if labels.mixed_words(row) else ""),
+            t("col.value"): labels.value_text(row, lang) + labels.mixed_suffix(row, lang),  # parts: own column
             t("col.period"): labels.period_text(row, lang),
             t("col.per_100k"): labels.rate_text(row, lang, with_unit=False),
             t("col.population"): labels.population_text(row, lang),

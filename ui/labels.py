@@ -70,6 +70,12 @@ def sum_suffix(row: Any, lang: str | None = None) -> str:
     return f"（{text}）" if lang == "zh" else f" ({text})"
 
 
+def mixed_suffix(row: Any, lang: str | None = None) -> str:
+    """`sum_suffix` only for a sum of parts counted differently: where a page already says
+    "sum of parts" in its own words, the unitless total still says why it has no unit."""
+    return sum_suffix(row, lang) if mixed_words(row) else ""
+
+
 def _field(row: Any, name: str) -> Any:
     try:
         return row[name]

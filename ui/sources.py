@@ -36,7 +36,8 @@ def value_source(view: View, row) -> None:
     city = pick(row, "city", lang)
     indicator = pick(row, "indicator", lang)
     st.markdown(f"**{render.md(city)} · {render.md(indicator)}{render.md(t('colon'))}"
-                f"{render.md(labels.value_text(row, lang))}** · {render.md(labels.period_text(row, lang))}")
+                f"{render.md(labels.value_text(row, lang) + labels.mixed_suffix(row, lang))}** · "
+                f"{render.md(labels.period_text(row, lang))}")
     part = labels.part_label(row, lang)
     if part:
         st.caption(render.md(part))
