@@ -42,6 +42,12 @@ try:
     current.run()
 finally:
     with sidebar:
-        st.segmented_control(t("sidebar.language"), state.LANGS, key="lang", required=True,
-                             format_func=LANGUAGE_NAMES.get, width="stretch")
+        st.segmented_control(
+            t("sidebar.language"),
+            state.LANGS,
+            key="lang",
+            required=True,
+            format_func=LANGUAGE_NAMES.get,
+            width="stretch",
+        )
         st.toggle(t("sidebar.present"), key="present", help=t("sidebar.present_help"))

@@ -43,7 +43,11 @@ def _city_text(n: int, catalog, observations: int, rng: random.Random) -> tuple[
             f"  - indicator: {iid}\n    value: {value}\n    unit: {unit}\n"
             + ("    qualifier: more_than\n" if more else "")
             + f"    report: {city_id}-2023\n    quote: {quote}\n"
-            + (f"    breakdown: {{zh: 第{part}部分, en: part {part}}}\n" if part or k + len(count_indicators) < observations else "")
+            + (
+                f"    breakdown: {{zh: 第{part}部分, en: part {part}}}\n"
+                if part or k + len(count_indicators) < observations
+                else ""
+            )
         )
     city = (
         f"id: {city_id}\nname: {{zh: 测试{n}市, en: Test city {n}}}\nprovince: {{zh: 测试省, en: Test}}\n"
@@ -109,7 +113,9 @@ def run(n_cities: int, observations_per_city: int = 100, query_runs: int = 200, 
         indicator_ids = list(dataset.catalog.indicators)
         max_obs = loaded
         page_queries = {
-            "compare_category": lambda cur: queries.compare_category(cur, rng.choice(category_ids), rng.sample(city_ids, min(5, len(city_ids)))),
+            "compare_category": lambda cur: queries.compare_category(
+                cur, rng.choice(category_ids), rng.sample(city_ids, min(5, len(city_ids)))
+            ),
             "city_profile": lambda cur: queries.city_profile(cur, rng.choice(city_ids)),
             "indicator_across_cities": lambda cur: queries.indicator_across_cities(cur, rng.choice(indicator_ids)),
             "coverage": lambda cur: queries.coverage(cur),

@@ -49,40 +49,107 @@ _MAX_NAME_LENGTH = 20
 _CN_DIGITS = "零〇一二两三四五六七八九"
 # Written right after a number without a measure word: dates, durations, ages, ranks, sessions.
 _NOT_A_COUNT_AFTER = (
-    ("周岁", "an age"), ("岁", "an age"),
-    ("年度", "a year"), ("年", "a year or a duration"), ("月", "a date"), ("日", "a date"), ("号", "a date"),
-    ("时", "a time"), ("点", "a time"), ("分钟", "a duration"), ("秒", "a duration"), ("小时", "a duration"),
-    ("天", "a duration"), ("周年", "an anniversary"), ("周", "a duration"), ("世纪", "a date"),
-    ("届", "a session number (二十大, 十九届)"), ("中全会", "a session number"), ("大", "a name or rank (二十大, 十大)"),
-    ("佳", "a rank (十佳)"), ("强", "a rank (500强)"), ("倍", "a multiple, not a level"),
+    ("周岁", "an age"),
+    ("岁", "an age"),
+    ("年度", "a year"),
+    ("年", "a year or a duration"),
+    ("月", "a date"),
+    ("日", "a date"),
+    ("号", "a date"),
+    ("时", "a time"),
+    ("点", "a time"),
+    ("分钟", "a duration"),
+    ("秒", "a duration"),
+    ("小时", "a duration"),
+    ("天", "a duration"),
+    ("周年", "an anniversary"),
+    ("周", "a duration"),
+    ("世纪", "a date"),
+    ("届", "a session number (二十大, 十九届)"),
+    ("中全会", "a session number"),
+    ("大", "a name or rank (二十大, 十大)"),
+    ("佳", "a rank (十佳)"),
+    ("强", "a rank (500强)"),
+    ("倍", "a multiple, not a level"),
 )
 # After a measure word: "3个月" is a duration, "2个百分点" a change.
 _NOT_A_COUNT_AFTER_UNIT = (
-    ("个月", "a duration"), ("个多月", "a duration"), ("个小时", "a duration"), ("个工作日", "a duration"),
-    ("个季度", "a duration"), ("个百分点", "a change in percentage points, not a level"),
+    ("个月", "a duration"),
+    ("个多月", "a duration"),
+    ("个小时", "a duration"),
+    ("个工作日", "a duration"),
+    ("个季度", "a duration"),
+    ("个百分点", "a change in percentage points, not a level"),
 )
 _RATE_BEFORE = re.compile(r"(每(?!年)|人均|户均|平均|场均|月均)[\u4e00-\u9fff]{0,4}$")
 _CHANGE_BEFORE = re.compile(r"(增长|下降|提高|提升|增加|减少|上升|降低|同比|环比|增幅|降幅|增速)[了达为至到约近]{0,2}$")
 _RANK_BEFORE = re.compile(r"(?<![目此之当提年日以])前$|排名$|排第$|位列$|位居$")
-_IDIOMS = ("千家万户", "千方百计", "万众一心", "千千万万", "百花齐放", "万家灯火", "千村万户", "千百万",
-           "万里行", "百家讲坛", "千人团", "十全十美", "一心一意")
+_IDIOMS = (
+    "千家万户",
+    "千方百计",
+    "万众一心",
+    "千千万万",
+    "百花齐放",
+    "万家灯火",
+    "千村万户",
+    "千百万",
+    "万里行",
+    "百家讲坛",
+    "千人团",
+    "十全十美",
+    "一心一意",
+)
 _RANGE_MARKS = "~-—–至到"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 # --- facts about the article --------------------------------------------------------------------
 
 PROVINCES = {
-    "北京": "Beijing", "天津": "Tianjin", "上海": "Shanghai", "重庆": "Chongqing", "河北": "Hebei",
-    "山西": "Shanxi", "辽宁": "Liaoning", "吉林": "Jilin", "黑龙江": "Heilongjiang", "江苏": "Jiangsu",
-    "浙江": "Zhejiang", "安徽": "Anhui", "福建": "Fujian", "江西": "Jiangxi", "山东": "Shandong",
-    "河南": "Henan", "湖北": "Hubei", "湖南": "Hunan", "广东": "Guangdong", "海南": "Hainan",
-    "四川": "Sichuan", "贵州": "Guizhou", "云南": "Yunnan", "陕西": "Shaanxi", "甘肃": "Gansu",
-    "青海": "Qinghai", "台湾": "Taiwan", "内蒙古": "Inner Mongolia", "广西": "Guangxi", "西藏": "Tibet",
-    "宁夏": "Ningxia", "新疆": "Xinjiang", "香港": "Hong Kong", "澳门": "Macao",
+    "北京": "Beijing",
+    "天津": "Tianjin",
+    "上海": "Shanghai",
+    "重庆": "Chongqing",
+    "河北": "Hebei",
+    "山西": "Shanxi",
+    "辽宁": "Liaoning",
+    "吉林": "Jilin",
+    "黑龙江": "Heilongjiang",
+    "江苏": "Jiangsu",
+    "浙江": "Zhejiang",
+    "安徽": "Anhui",
+    "福建": "Fujian",
+    "江西": "Jiangxi",
+    "山东": "Shandong",
+    "河南": "Henan",
+    "湖北": "Hubei",
+    "湖南": "Hunan",
+    "广东": "Guangdong",
+    "海南": "Hainan",
+    "四川": "Sichuan",
+    "贵州": "Guizhou",
+    "云南": "Yunnan",
+    "陕西": "Shaanxi",
+    "甘肃": "Gansu",
+    "青海": "Qinghai",
+    "台湾": "Taiwan",
+    "内蒙古": "Inner Mongolia",
+    "广西": "Guangxi",
+    "西藏": "Tibet",
+    "宁夏": "Ningxia",
+    "新疆": "Xinjiang",
+    "香港": "Hong Kong",
+    "澳门": "Macao",
 }
 _MUNICIPALITIES = {"北京", "天津", "上海", "重庆"}
-_REGIONS = {"内蒙古": "自治区", "广西": "壮族自治区", "西藏": "自治区", "宁夏": "回族自治区", "新疆": "维吾尔自治区",
-            "香港": "特别行政区", "澳门": "特别行政区"}
+_REGIONS = {
+    "内蒙古": "自治区",
+    "广西": "壮族自治区",
+    "西藏": "自治区",
+    "宁夏": "回族自治区",
+    "新疆": "维吾尔自治区",
+    "香港": "特别行政区",
+    "澳门": "特别行政区",
+}
 _NOT_A_CITY = set("全我本该各城省县区市都每")
 
 
@@ -146,7 +213,7 @@ def _line_break_before(src: SourceText, i: int) -> bool:
     """Whether the article has a line break between normalised characters i-1 and i."""
     if i == 0:
         return True
-    return "\n" in src.body[src.offsets[i - 1] + 1:src.offsets[i]]
+    return "\n" in src.body[src.offsets[i - 1] + 1 : src.offsets[i]]
 
 
 def _is_number_separator(text: str, i: int) -> bool:
@@ -156,7 +223,7 @@ def _is_number_separator(text: str, i: int) -> bool:
         return False
     if ch == ".":
         return text[i - 1].isdigit() and text[i + 1].isdigit()
-    return text[i - 1].isdigit() and re.match(r"\d{3}(?!\d)", text[i + 1:]) is not None
+    return text[i - 1].isdigit() and re.match(r"\d{3}(?!\d)", text[i + 1 :]) is not None
 
 
 def _spans(src: SourceText, marks: set[str]) -> list[tuple[int, int]]:
@@ -196,13 +263,20 @@ def _is_numeral(ch: str) -> bool:
     return bool(ch) and (ch.isdigit() or ch in CN_NUMERAL_CHARS)
 
 
-def _skip_reason(text: str, clause: tuple[int, int], m: Mention, num_start: int, num_end: int,
-                 names: list[tuple[int, int]], raw_number: str) -> str | None:
+def _skip_reason(
+    text: str,
+    clause: tuple[int, int],
+    m: Mention,
+    num_start: int,
+    num_end: int,
+    names: list[tuple[int, int]],
+    raw_number: str,
+) -> str | None:
     """Why a number is not an outcome, or None when it may be one."""
     cs, ce = clause
     written = m.written
     before = text[cs:num_start]
-    after = text[m.end:ce]
+    after = text[m.end : ce]
     right_after_number = text[num_end:ce]
     arabic = written[0].isdigit()
     prev = text[num_start - 1] if num_start > cs else ""
@@ -212,7 +286,7 @@ def _skip_reason(text: str, clause: tuple[int, int], m: Mention, num_start: int,
 
     if any(s <= num_start < e for s, e in names):
         return "inside a name or title in quotation marks"
-    if any(idiom in text[max(0, num_start - 3):m.end + 3] and written in idiom for idiom in _IDIOMS):
+    if any(idiom in text[max(0, num_start - 3) : m.end + 3] and written in idiom for idiom in _IDIOMS):
         return "part of a set phrase"
     if prev == "第" or before.endswith("第"):
         return "an ordinal (第…)"
@@ -347,7 +421,9 @@ def suggest_indicator(
 # --- drafting ------------------------------------------------------------------------------------
 
 
-def _quote_span(text: str, clause: tuple[int, int], mentions_in_clause: int, num_start: int, num_end: int) -> tuple[int, int]:
+def _quote_span(
+    text: str, clause: tuple[int, int], mentions_in_clause: int, num_start: int, num_end: int
+) -> tuple[int, int]:
     """The clause, or the part of it between 、 marks when the clause lists several numbers."""
     cs, ce = clause
     if mentions_in_clause <= 1:
@@ -390,8 +466,16 @@ def draft(raw: str, catalog: schema.Catalog) -> Draft:
     for ci, clause in enumerate(clauses):
         cs, ce = clause
         mentions = [
-            Mention(start=m.start + cs, end=m.end + cs, written=m.written, value=m.value, qualifier=m.qualifier,
-                    unit=m.unit, base=m.base, scale=m.scale)
+            Mention(
+                start=m.start + cs,
+                end=m.end + cs,
+                written=m.written,
+                value=m.value,
+                qualifier=m.qualifier,
+                unit=m.unit,
+                base=m.base,
+                scale=m.scale,
+            )
             for m in find_mentions(text[cs:ce])
         ]
         for m in mentions:
@@ -399,24 +483,34 @@ def draft(raw: str, catalog: schema.Catalog) -> Draft:
             num_end = num_start + len(m.written)
             body_start = src.offsets[m.start]
             body_end = src.offsets[m.end - 1] + 1
-            raw_number = src.body[src.offsets[num_start]:src.offsets[num_end - 1] + 1]
+            raw_number = src.body[src.offsets[num_start] : src.offsets[num_end - 1] + 1]
             reason = _skip_reason(text, clause, m, num_start, num_end, names, raw_number)
             if reason:
-                result.skipped.append(Skipped(text[m.start:m.end], reason, body_start, body_end))
+                result.skipped.append(Skipped(text[m.start : m.end], reason, body_start, body_end))
                 continue
             qs, qe = _quote_span(text, clause, len(mentions), num_start, num_end)
             contexts = [Context(text[cs:ce], 1.2, num_start - cs)]
             for cj in range(max(0, ci - 3), min(len(clauses), ci + 3)):
                 if cj != ci and sentence_of[cj] == sentence_of[ci]:
-                    contexts.append(Context(text[clauses[cj][0]:clauses[cj][1]], 0.5 ** abs(cj - ci)))
+                    contexts.append(Context(text[clauses[cj][0] : clauses[cj][1]], 0.5 ** abs(cj - ci)))
             unit = m.unit_as_written
             indicator, confidence, alternatives = suggest_indicator(catalog, unit, contexts, rarity)
-            result.candidates.append(Candidate(
-                value=_canonical(m.value), qualifier=m.qualifier, value_as_written=_canonical(m.value_as_written),
-                unit_as_written=unit, quote=text[qs:qe], indicator=indicator, confidence=confidence,
-                written=text[m.start:m.end], start=body_start, end=body_end, alternatives=alternatives,
-                note="" if m.unit else "the article writes no measure word after this number",
-            ))
+            result.candidates.append(
+                Candidate(
+                    value=_canonical(m.value),
+                    qualifier=m.qualifier,
+                    value_as_written=_canonical(m.value_as_written),
+                    unit_as_written=unit,
+                    quote=text[qs:qe],
+                    indicator=indicator,
+                    confidence=confidence,
+                    written=text[m.start : m.end],
+                    start=body_start,
+                    end=body_end,
+                    alternatives=alternatives,
+                    note="" if m.unit else "the article writes no measure word after this number",
+                )
+            )
     return result
 
 
@@ -424,7 +518,7 @@ def draft(raw: str, catalog: schema.Catalog) -> Draft:
 
 
 def _header_fields(raw: str) -> dict[str, str]:
-    body, offset = article_body(raw)
+    _, offset = article_body(raw)
     fields: dict[str, str] = {}
     if not offset:
         return fields
@@ -490,12 +584,24 @@ def read_facts(raw: str, src: SourceText | None = None) -> ArticleFacts:
     title = None
     for line in src.body.splitlines():
         line = line.strip()
-        if (6 <= len(line) <= 60 and not re.search(r"[:：]|来源|记者|通讯员", line)
-                and not re.fullmatch(r"[\d\s/年月日-]+", line)):
+        if (
+            6 <= len(line) <= 60
+            and not re.search(r"[:：]|来源|记者|通讯员", line)
+            and not re.fullmatch(r"[\d\s/年月日-]+", line)
+        ):
             title = normalise(line)
             break
-    return ArticleFacts(city, province_zh, province_en, publisher or (f"{city}妇联" if city else None),
-                        published, period_start, period_end, period_note, title)
+    return ArticleFacts(
+        city,
+        province_zh,
+        province_en,
+        publisher or (f"{city}妇联" if city else None),
+        published,
+        period_start,
+        period_end,
+        period_note,
+        title,
+    )
 
 
 def _city_name(text: str) -> str | None:
@@ -546,7 +652,9 @@ def _report_id(city_id: str, facts: ArticleFacts) -> str:
     return f"{city_id}-{facts.period_start.year}{suffix}"
 
 
-def to_yaml(result: Draft, catalog: schema.Catalog, city_id: str | None = None, article_name: str = "the article") -> str:
+def to_yaml(
+    result: Draft, catalog: schema.Catalog, city_id: str | None = None, article_name: str = "the article"
+) -> str:
     """A city file ready to edit: facts filled where the article states them, every observation marked REVIEW."""
     facts = result.facts
     cid = city_id or "new_city"
@@ -562,7 +670,11 @@ def to_yaml(result: Draft, catalog: schema.Catalog, city_id: str | None = None, 
         f"name: {{zh: {_q(facts.city_zh, True)}, en: {_q(cid.replace('_', ' ').title() if city_id else None, True)}}}"
         "  # REVIEW: Chinese name from the article; English name",
         f"province: {{zh: {_q(facts.province_zh, True)}, en: {_q(facts.province_en, True)}}}"
-        + ("  # REVIEW: the province the article names most" if facts.province_zh else "  # REVIEW: not found in the article"),
+        + (
+            "  # REVIEW: the province the article names most"
+            if facts.province_zh
+            else "  # REVIEW: not found in the article"
+        ),
         "level: null  # REVIEW: prefecture (地级市) or county_level (县级市)",
         "parent: null  # for a county-level city: {zh: 潍坊市, en: Weifang}",
         "population:  # REVIEW: the denominator of per-100,000 figures, with its source (not in the article)",
@@ -583,8 +695,10 @@ def to_yaml(result: Draft, catalog: schema.Catalog, city_id: str | None = None, 
         out.append("    published: unknown  # REVIEW: the date, when known")
         out.append("    published_note: null  # REVIEW: how the date was inferred (required while unknown)")
     if facts.period_start:
-        out.append(f"    period: {{start: {facts.period_start.isoformat()}, end: {facts.period_end.isoformat()}}}"
-                   f"  # REVIEW: inferred from {facts.period_note}")
+        out.append(
+            f"    period: {{start: {facts.period_start.isoformat()}, end: {facts.period_end.isoformat()}}}"
+            f"  # REVIEW: inferred from {facts.period_note}"
+        )
     else:
         out.append("    period: {start: null, end: null}  # REVIEW: the period the article covers")
     out += [f"    source: sources/{report_id}.txt", "    url: null", "observations:"]
@@ -600,7 +714,9 @@ def to_yaml(result: Draft, catalog: schema.Catalog, city_id: str | None = None, 
         elif c.indicator:
             notes.append("indicator chosen by the editor")
         else:
-            notes.append("no indicator suggested" + (f" (closest: {', '.join(c.alternatives)})" if c.alternatives else ""))
+            notes.append(
+                "no indicator suggested" + (f" (closest: {', '.join(c.alternatives)})" if c.alternatives else "")
+            )
         if c.alternatives and c.indicator:
             notes.append(f"or {', '.join(c.alternatives)}")
         if not unit:
@@ -630,10 +746,17 @@ def to_csv(result: Draft) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for c in result.candidates:
-        writer.writerow([
-            _number(c.value), c.qualifier, _number(c.value_as_written), c.unit_as_written, c.quote,
-            c.indicator, "" if c.confidence is None else f"{c.confidence:.2f}",
-        ])
+        writer.writerow(
+            [
+                _number(c.value),
+                c.qualifier,
+                _number(c.value_as_written),
+                c.unit_as_written,
+                c.quote,
+                c.indicator,
+                "" if c.confidence is None else f"{c.confidence:.2f}",
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -721,8 +844,10 @@ class Evaluation:
     def describe(self) -> str:
         lines = [f"{'city':<12} {'curated':>7} {'proposed':>8} {'cands':>6} {'cand.cur':>8} {'ind.ok':>6}"]
         for c in self.cities:
-            lines.append(f"{c.city:<12} {c.curated:>7} {c.proposed:>8} {c.candidates:>6} {c.candidates_curated:>8} "
-                         f"{c.indicator_right:>6}")
+            lines.append(
+                f"{c.city:<12} {c.curated:>7} {c.proposed:>8} {c.candidates:>6} {c.candidates_curated:>8} "
+                f"{c.indicator_right:>6}"
+            )
         lines += [
             f"recall (curated observations proposed with the right value and qualifier): "
             f"{self._sum('proposed')}/{self._sum('curated')} = {self.recall:.1%}",
@@ -753,15 +878,19 @@ def evaluate(dataset) -> Evaluation:
             result = draft(raw, dataset.catalog)
             src = result.source
             matched: set[int] = set()
-            for obs, canonical in zip(city.observations, city.canonical):
+            for obs, canonical in zip(city.observations, city.canonical, strict=True):
                 if obs.report != report_id:
                     continue
                 score.curated += 1
                 span = src.find(obs.quote)
                 hits = [
-                    i for i, c in enumerate(result.candidates)
-                    if span and c.start < span[1] and c.end > span[0]
-                    and _same(c.value, canonical) and c.qualifier == obs.qualifier
+                    i
+                    for i, c in enumerate(result.candidates)
+                    if span
+                    and c.start < span[1]
+                    and c.end > span[0]
+                    and _same(c.value, canonical)
+                    and c.qualifier == obs.qualifier
                 ]
                 if not hits:
                     score.missed.append(f"{city_id}: {obs.value:g} {obs.unit} {obs.qualifier} in {obs.quote}")
@@ -822,7 +951,9 @@ def cmd_draft(args) -> int:
     except ValueError as exc:
         return _fail(args.article, str(exc))
     if args.city and not re.fullmatch(r"[a-z][a-z0-9_]*", args.city):
-        return _fail("--city", f"'{args.city}' is not a city id; expected lower-case letters, digits and _, e.g. suqian")
+        return _fail(
+            "--city", f"'{args.city}' is not a city id; expected lower-case letters, digits and _, e.g. suqian"
+        )
     try:
         catalog = load.load_catalog(_data_dir(args) / "catalog.yaml")
     except load.CatalogError as exc:
@@ -834,15 +965,19 @@ def cmd_draft(args) -> int:
     if problem:
         return _fail(args.out, problem)
     n_ind = sum(1 for c in result.candidates if c.indicator)
-    print(f"{len(result.candidates)} candidate(s), {n_ind} with a suggested indicator, "
-          f"{len(result.skipped)} number(s) left out" + ("" if args.out == "-" else f"; wrote {args.out}"),
-          file=sys.stderr)
+    print(
+        f"{len(result.candidates)} candidate(s), {n_ind} with a suggested indicator, "
+        f"{len(result.skipped)} number(s) left out" + ("" if args.out == "-" else f"; wrote {args.out}"),
+        file=sys.stderr,
+    )
     return 0
 
 
 def cmd_new_city(args) -> int:
     if not re.fullmatch(r"[a-z][a-z0-9_]*", args.id):
-        return _fail("new-city", f"'{args.id}' is not a city id; expected lower-case letters, digits and _, e.g. suqian")
+        return _fail(
+            "new-city", f"'{args.id}' is not a city id; expected lower-case letters, digits and _, e.g. suqian"
+        )
     out = args.out or str(_data_dir(args) / "cities" / f"{args.id}.yaml")
     if out != "-" and Path(out).exists():
         return _fail(out, "the file exists already; choose another id or --out")
@@ -867,10 +1002,17 @@ def cmd_draft_eval(args) -> int:
     evaluation = evaluate(dataset)
     print(evaluation.describe())
     if args.json:
-        print(json.dumps({"recall": evaluation.recall, "precision": evaluation.precision,
-                          "indicator_match": evaluation.indicator_match,
-                          "suggestion_accuracy": evaluation.suggestion_accuracy,
-                          "suggestion_coverage": evaluation.suggestion_coverage}))
+        print(
+            json.dumps(
+                {
+                    "recall": evaluation.recall,
+                    "precision": evaluation.precision,
+                    "indicator_match": evaluation.indicator_match,
+                    "suggestion_accuracy": evaluation.suggestion_accuracy,
+                    "suggestion_coverage": evaluation.suggestion_coverage,
+                }
+            )
+        )
     return 0
 
 

@@ -144,7 +144,7 @@ def _as_date(value) -> dt.date:
 
 
 def format_period(start, end, cumulative: bool = False, lang: str = "zh") -> str:
-    """"2023", "2023-01 to 06", "2020–2022", or "cumulative to 2023-06"."""
+    """ "2023", "2023-01 to 06", "2020–2022", or "cumulative to 2023-06"."""
     start, end = _as_date(start), _as_date(end)
     if cumulative:
         return f"累计至{end.year}年{end.month}月" if lang == "zh" else f"cumulative to {end:%Y-%m}"

@@ -99,7 +99,7 @@ def _pydantic_problems(exc: ValidationError, doc: yamlio.Document, where: str, p
         else:
             line, col = doc.locate(loc)
             if message.startswith("Value error, "):
-                message = message[len("Value error, "):]
+                message = message[len("Value error, ") :]
             got = err.get("input")
             if kind not in ("model_type", "dict_type") and not isinstance(got, (dict, list)):
                 suffix = f" (got {got!r})"
@@ -113,10 +113,8 @@ def _pydantic_problems(exc: ValidationError, doc: yamlio.Document, where: str, p
         if is_branch:
             unions[loc] = entry
     problems = []
-    for line, col, field_name, messages, suffix in entries:
-        message = messages[0] + "".join(
-            " or " + m.removeprefix("Input should be ") for m in messages[1:]
-        ) + suffix
+    for line, col, field_name, texts, suffix in entries:
+        message = texts[0] + "".join(" or " + m.removeprefix("Input should be ") for m in texts[1:]) + suffix
         problems.append(Problem(where, line, col, f"{field_name}: {message}" if field_name else message))
     return problems
 
@@ -166,7 +164,7 @@ def _quote_problem(quote: str, normalised_source: str) -> str | None:
         return "quote not found in the source text; copy it from the article (simplified characters are fine)"
     return (
         f"quote not found in the source text: it matches up to '{needle[:lo]}' and then the article differs "
-        f"at '{needle[lo:lo + 12]}'; copy the clause verbatim"
+        f"at '{needle[lo : lo + 12]}'; copy the clause verbatim"
     )
 
 
@@ -209,7 +207,9 @@ def load_city(path: Path, catalog: schema.Catalog, data_dir: Path) -> tuple[City
     except OSError as exc:
         return None, [Problem(where, 1, 1, f"cannot read the file: {exc.strerror}")]
     if len(raw) > yamlio.MAX_BYTES:
-        return None, [Problem(where, 1, 1, f"file is larger than {yamlio.MAX_BYTES // 1_000_000} MB; expected a city file")]
+        return None, [
+            Problem(where, 1, 1, f"file is larger than {yamlio.MAX_BYTES // 1_000_000} MB; expected a city file")
+        ]
     try:
         text = yamlio.decode(raw)
     except yamlio.YamlError as exc:
@@ -234,7 +234,9 @@ def load_city_text(
     except yamlio.YamlError as exc:
         return None, [Problem(where, exc.line, exc.col, exc.message)]
     if not isinstance(doc.data, dict):
-        return None, [Problem(where, 1, 1, "a city file is a mapping with id, name, ..., observations; see data/README.md")]
+        return None, [
+            Problem(where, 1, 1, "a city file is a mapping with id, name, ..., observations; see data/README.md")
+        ]
 
     problems: list[Problem] = []
     header = None
@@ -261,11 +263,20 @@ def load_city_text(
             except (OSError, UnicodeDecodeError) as exc:
                 line, col = doc.locate(("reports", report_id, "source"))
                 reason = "is not UTF-8" if isinstance(exc, UnicodeDecodeError) else "does not exist"
-                problems.append(Problem(where, line, col, f"reports.{report_id}.source: {report.source} {reason} under data/"))
+                problems.append(
+                    Problem(where, line, col, f"reports.{report_id}.source: {report.source} {reason} under data/")
+                )
                 continue
             if HEADER_END not in raw.splitlines()[:20] and f"\n{HEADER_END}\n" not in raw[:2000]:
                 line, col = doc.locate(("reports", report_id, "source"))
-                problems.append(Problem(where, line, col, f"reports.{report_id}.source: {report.source} has no header ended by a line '---'; see data/README.md"))
+                problems.append(
+                    Problem(
+                        where,
+                        line,
+                        col,
+                        f"reports.{report_id}.source: {report.source} has no header ended by a line '---'; see data/README.md",
+                    )
+                )
             sources[report_id] = raw
             normalised_sources[report_id] = normalise(article_body(raw)[0])
 
@@ -289,7 +300,12 @@ def load_city_text(
             indicator = catalog.indicators.get(obs.indicator)
             canonical = float(obs.value)
             if indicator is None:
-                obs_problems.append(("indicator", f"unknown indicator '{obs.indicator}'{_closest(obs.indicator, catalog.indicators)} (see data/catalog.yaml)"))
+                obs_problems.append(
+                    (
+                        "indicator",
+                        f"unknown indicator '{obs.indicator}'{_closest(obs.indicator, catalog.indicators)} (see data/catalog.yaml)",
+                    )
+                )
             else:
                 try:
                     canonical = to_canonical(obs.value, obs.unit, indicator.unit, indicator.accepts)
@@ -308,14 +324,25 @@ def load_city_text(
             if header is not None and obs.report in header.reports:
                 report = header.reports[obs.report]
                 period = obs.period or report.period
-                key = (obs.indicator, obs.report, period.start, period.end, obs.cumulative,
-                       obs.breakdown.zh if obs.breakdown else None)
+                key = (
+                    obs.indicator,
+                    obs.report,
+                    period.start,
+                    period.end,
+                    obs.cumulative,
+                    obs.breakdown.zh if obs.breakdown else None,
+                )
                 if key in seen:
-                    obs_problems.append(("indicator", f"same indicator, report, period and breakdown as the observation at line {seen[key]}; give each part a distinct breakdown or remove one"))
+                    obs_problems.append(
+                        (
+                            "indicator",
+                            f"same indicator, report, period and breakdown as the observation at line {seen[key]}; give each part a distinct breakdown or remove one",
+                        )
+                    )
                 else:
                     seen[key] = line
             for field_name, message in obs_problems:
-                fline, fcol = doc.locate(loc + (field_name,))
+                fline, fcol = doc.locate((*loc, field_name))
                 problems.append(Problem(where, fline, fcol, f"observations.{index}.{field_name}: {message}"))
             observations.append(obs)
             lines.append(line)
@@ -342,12 +369,16 @@ def _mixed_breakdown_problems(observations, lines, header, where) -> list[Proble
         with_parts = [i for i in members if observations[i].breakdown is not None]
         if with_parts and len(with_parts) != len(members):
             lonely = next(i for i in members if observations[i].breakdown is None)
-            problems.append(Problem(
-                where, lines[lonely], 3,
-                f"{observations[lonely].indicator}: a value without breakdown stands beside parts of the same "
-                f"indicator, report and period (line {lines[with_parts[0]]}); give it a breakdown label too, or "
-                "remove it if it is their total",
-            ))
+            problems.append(
+                Problem(
+                    where,
+                    lines[lonely],
+                    3,
+                    f"{observations[lonely].indicator}: a value without breakdown stands beside parts of the same "
+                    f"indicator, report and period (line {lines[with_parts[0]]}); give it a breakdown label too, or "
+                    "remove it if it is their total",
+                )
+            )
     return problems
 
 
@@ -446,21 +477,35 @@ def tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
     catalog = dataset.catalog
     categories = pd.DataFrame(
         [
-            {"category_id": cid, "sort_order": c.order, "name_zh": c.name.zh, "name_en": c.name.en,
-             "definition_zh": c.definition.zh, "definition_en": c.definition.en}
+            {
+                "category_id": cid,
+                "sort_order": c.order,
+                "name_zh": c.name.zh,
+                "name_en": c.name.en,
+                "definition_zh": c.definition.zh,
+                "definition_en": c.definition.en,
+            }
             for cid, c in catalog.categories.items()
         ]
     )
     indicators = pd.DataFrame(
         [
-            {"indicator_id": iid, "category_id": iid.split(".")[0], "sort_order": n,
-             "name_zh": i.name.zh, "name_en": i.name.en,
-             "definition_zh": i.definition.zh, "definition_en": i.definition.en, "unit": i.unit,
-             "measure_word_zh": i.measure_word.zh if i.measure_word else ("元" if i.unit == "yuan" else "%"),
-             "measure_word_en": i.measure_word.en if i.measure_word else ("yuan" if i.unit == "yuan" else "%"),
-             "per_capita": i.per_capita,
-             "notes_zh": i.notes.zh if i.notes else None, "notes_en": i.notes.en if i.notes else None,
-             "keywords": ",".join(i.keywords)}
+            {
+                "indicator_id": iid,
+                "category_id": iid.split(".")[0],
+                "sort_order": n,
+                "name_zh": i.name.zh,
+                "name_en": i.name.en,
+                "definition_zh": i.definition.zh,
+                "definition_en": i.definition.en,
+                "unit": i.unit,
+                "measure_word_zh": i.measure_word.zh if i.measure_word else ("元" if i.unit == "yuan" else "%"),
+                "measure_word_en": i.measure_word.en if i.measure_word else ("yuan" if i.unit == "yuan" else "%"),
+                "per_capita": i.per_capita,
+                "notes_zh": i.notes.zh if i.notes else None,
+                "notes_en": i.notes.en if i.notes else None,
+                "keywords": ",".join(i.keywords),
+            }
             for n, (iid, i) in enumerate(catalog.indicators.items())
         ]
     )
@@ -468,53 +513,138 @@ def tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
     next_id = 1
     for city_id, city in sorted(dataset.cities.items()):
         h = city.header
-        city_rows.append({
-            "city_id": city_id, "name_zh": h.name.zh, "name_en": h.name.en,
-            "province_zh": h.province.zh, "province_en": h.province.en, "level": h.level,
-            "parent_zh": h.parent.zh if h.parent else None, "parent_en": h.parent.en if h.parent else None,
-            "population": h.population.value, "population_year": h.population.year,
-            "population_basis": h.population.basis, "population_source": h.population.source,
-            "population_verified": h.population.verified, "file": display_path(city.path),
-        })
+        city_rows.append(
+            {
+                "city_id": city_id,
+                "name_zh": h.name.zh,
+                "name_en": h.name.en,
+                "province_zh": h.province.zh,
+                "province_en": h.province.en,
+                "level": h.level,
+                "parent_zh": h.parent.zh if h.parent else None,
+                "parent_en": h.parent.en if h.parent else None,
+                "population": h.population.value,
+                "population_year": h.population.year,
+                "population_basis": h.population.basis,
+                "population_source": h.population.source,
+                "population_verified": h.population.verified,
+                "file": display_path(city.path),
+            }
+        )
         for report_id, r in h.reports.items():
-            report_rows.append({
-                "report_id": report_id, "city_id": city_id, "title_zh": r.title.zh, "title_en": r.title.en,
-                "publisher": r.publisher,
-                "published": r.published if r.published != "unknown" else None,
-                "published_note": r.published_note, "period_start": r.period.start, "period_end": r.period.end,
-                "source_path": f"data/{r.source}", "url": r.url, "source_text": city.sources.get(report_id, ""),
-            })
-        for obs, line, canonical in zip(city.observations, city.lines, city.canonical):
+            report_rows.append(
+                {
+                    "report_id": report_id,
+                    "city_id": city_id,
+                    "title_zh": r.title.zh,
+                    "title_en": r.title.en,
+                    "publisher": r.publisher,
+                    "published": r.published if r.published != "unknown" else None,
+                    "published_note": r.published_note,
+                    "period_start": r.period.start,
+                    "period_end": r.period.end,
+                    "source_path": f"data/{r.source}",
+                    "url": r.url,
+                    "source_text": city.sources.get(report_id, ""),
+                }
+            )
+        for obs, line, canonical in zip(city.observations, city.lines, city.canonical, strict=True):
             period = obs.period or h.reports[obs.report].period
             counted = catalog.indicators[obs.indicator].unit == "count"
-            row = (next_id, city_id, obs.indicator, obs.report, canonical, obs.qualifier, float(obs.value), obs.unit,
-                   period.start, period.end, obs.period is not None, obs.cumulative,
-                   obs.breakdown.zh if obs.breakdown else None, obs.breakdown.en if obs.breakdown else None,
-                   obs.quote, obs.note, line, parse_unit(obs.unit)[1] if counted else None)
-            for key, value in zip(_OBS_COLUMNS, row):
+            row = (
+                next_id,
+                city_id,
+                obs.indicator,
+                obs.report,
+                canonical,
+                obs.qualifier,
+                float(obs.value),
+                obs.unit,
+                period.start,
+                period.end,
+                obs.period is not None,
+                obs.cumulative,
+                obs.breakdown.zh if obs.breakdown else None,
+                obs.breakdown.en if obs.breakdown else None,
+                obs.quote,
+                obs.note,
+                line,
+                parse_unit(obs.unit)[1] if counted else None,
+            )
+            for key, value in zip(_OBS_COLUMNS, row, strict=True):
                 obs_columns[key].append(value)
             next_id += 1
     observations = pd.DataFrame(obs_columns)
     for column in ("period_start", "period_end"):
-        observations[column] = pd.to_datetime(observations[column]).dt.date if len(observations) else pd.Series(dtype="object")
+        observations[column] = (
+            pd.to_datetime(observations[column]).dt.date if len(observations) else pd.Series(dtype="object")
+        )
     cities = pd.DataFrame(city_rows, columns=_CITY_COLUMNS)
     reports = pd.DataFrame(report_rows, columns=_REPORT_COLUMNS)
     problems = pd.DataFrame(
         [{"path": p.path, "line": p.line, "col": p.col, "message": p.message} for p in dataset.problems],
         columns=["path", "line", "col", "message"],
     )
-    return {"categories": categories, "indicators": indicators, "cities": cities, "reports": reports,
-            "observations": observations, "problems": problems}
+    return {
+        "categories": categories,
+        "indicators": indicators,
+        "cities": cities,
+        "reports": reports,
+        "observations": observations,
+        "problems": problems,
+    }
 
 
-_OBS_COLUMNS = ("observation_id", "city_id", "indicator_id", "report_id", "value", "qualifier", "value_as_written",
-                "unit_as_written", "period_start", "period_end", "own_period", "cumulative", "breakdown_zh",
-                "breakdown_en", "quote", "note", "line", "written_word")
-_CITY_COLUMNS = ["city_id", "name_zh", "name_en", "province_zh", "province_en", "level", "parent_zh", "parent_en",
-                 "population", "population_year", "population_basis", "population_source", "population_verified",
-                 "file"]
-_REPORT_COLUMNS = ["report_id", "city_id", "title_zh", "title_en", "publisher", "published", "published_note",
-                   "period_start", "period_end", "source_path", "url", "source_text"]
+_OBS_COLUMNS = (
+    "observation_id",
+    "city_id",
+    "indicator_id",
+    "report_id",
+    "value",
+    "qualifier",
+    "value_as_written",
+    "unit_as_written",
+    "period_start",
+    "period_end",
+    "own_period",
+    "cumulative",
+    "breakdown_zh",
+    "breakdown_en",
+    "quote",
+    "note",
+    "line",
+    "written_word",
+)
+_CITY_COLUMNS = [
+    "city_id",
+    "name_zh",
+    "name_en",
+    "province_zh",
+    "province_en",
+    "level",
+    "parent_zh",
+    "parent_en",
+    "population",
+    "population_year",
+    "population_basis",
+    "population_source",
+    "population_verified",
+    "file",
+]
+_REPORT_COLUMNS = [
+    "report_id",
+    "city_id",
+    "title_zh",
+    "title_en",
+    "publisher",
+    "published",
+    "published_note",
+    "period_start",
+    "period_end",
+    "source_path",
+    "url",
+    "source_text",
+]
 
 _DDL = {
     "categories": "category_id VARCHAR PRIMARY KEY, sort_order INTEGER, name_zh VARCHAR, name_en VARCHAR, definition_zh VARCHAR, definition_en VARCHAR",

@@ -62,65 +62,110 @@ _RULES: list[tuple] = [
     (r"a key must be a plain word", "键必须是普通的词"),
     (r"expected a mapping of key: value pairs", "此处应为“键: 值”形式的映射"),
     (r"duplicate key '(.+)'; each key may appear once in a mapping", "键 '{0}' 重复；同一映射中每个键只能出现一次"),
-    (r"'(.+)' would be read as a yes/no value; write true or false, or quote it if it is text",
-     "'{0}' 会被读成是/否值；请写 true 或 false，若是文字请加引号"),
-    (r"'(.+)' has a leading zero, which YAML 1\.1 reads as octal; write (.+) or quote it",
-     "'{0}' 以 0 开头，YAML 1.1 会把它读成八进制数；请写成 {1}，或加引号"),
+    (
+        r"'(.+)' would be read as a yes/no value; write true or false, or quote it if it is text",
+        "'{0}' 会被读成是/否值；请写 true 或 false，若是文字请加引号",
+    ),
+    (
+        r"'(.+)' has a leading zero, which YAML 1\.1 reads as octal; write (.+) or quote it",
+        "'{0}' 以 0 开头，YAML 1.1 会把它读成八进制数；请写成 {1}，或加引号",
+    ),
     (r"'(.+)' would be read as a base-60 number; quote it if it is text", "'{0}' 会被读成六十进制数；若是文字请加引号"),
     (r"'(.+)': write numbers in decimal", "'{0}'：数字请用十进制书写"),
     (r"'(.+)' is not a valid date \((.+)\); write YYYY-MM-DD", "'{0}' 不是有效日期（{1}）；请写成 YYYY-MM-DD"),
-    (r"file is larger than (\d+) MB; (?:expected a city file|split it or remove what is not data)",
-     "文件超过 {0} MB；城市文件不应这么大，请拆分或删去非数据内容"),
+    (
+        r"file is larger than (\d+) MB; (?:expected a city file|split it or remove what is not data)",
+        "文件超过 {0} MB；城市文件不应这么大，请拆分或删去非数据内容",
+    ),
     (r"file is not UTF-8 \(byte (\d+)\); save it as UTF-8", "文件不是 UTF-8 编码（第 {0} 字节）；请另存为 UTF-8"),
     (r"the file is (\d+) KB; a city file is at most (\d+) KB", "文件大小为 {0} KB；城市文件最大 {1} KB"),
     (r"cannot read the file: (.+)", "无法读取文件：{0}"),
     # the file's shape
-    (r"a city file is a mapping with id, name, \.\.\., observations; see data/README\.md",
-     "城市文件应是包含 id、name……observations 等键的映射；见 data/README.md"),
+    (
+        r"a city file is a mapping with id, name, \.\.\., observations; see data/README\.md",
+        "城市文件应是包含 id、name……observations 等键的映射；见 data/README.md",
+    ),
     (r"id '(.+)' differs from the file name; expected '(.+)'", "id '{0}' 与文件名不一致；应为 '{1}'"),
-    (r"unknown key '(.+)'; check its spelling against data/README\.md", "未知的键 '{0}'；请对照 data/README.md 检查拼写"),
+    (
+        r"unknown key '(.+)'; check its spelling against data/README\.md",
+        "未知的键 '{0}'；请对照 data/README.md 检查拼写",
+    ),
     (r"missing key '(.+)'", "缺少键 '{0}'"),
     # reports and their sources
     (r"(\S+) does not exist under data/", "data/ 下没有文件 {0}"),
     (r"(\S+) is not UTF-8 under data/", "data/ 下的 {0} 不是 UTF-8 编码"),
-    (r"(\S+) has no header ended by a line '---'; see data/README\.md",
-     "{0} 缺少以一行 '---' 结束的文件头；见 data/README.md"),
-    (r"published is unknown: add published_note saying how the date was inferred",
-     "published 为 unknown：请添加 published_note，说明日期是如何推断的"),
-    (r"period starts (\S+) after it ends (\S+); expected start <= end", "时期开始于 {0}，晚于结束日期 {1}；开始日期不能晚于结束日期"),
+    (
+        r"(\S+) has no header ended by a line '---'; see data/README\.md",
+        "{0} 缺少以一行 '---' 结束的文件头；见 data/README.md",
+    ),
+    (
+        r"published is unknown: add published_note saying how the date was inferred",
+        "published 为 unknown：请添加 published_note，说明日期是如何推断的",
+    ),
+    (
+        r"period starts (\S+) after it ends (\S+); expected start <= end",
+        "时期开始于 {0}，晚于结束日期 {1}；开始日期不能晚于结束日期",
+    ),
     # observations
-    (r"unknown indicator '(.+)'; did you mean '(.+)'\? \(see data/catalog\.yaml\)",
-     "未知指标 '{0}'；是不是 '{1}'？（见 data/catalog.yaml）"),
+    (
+        r"unknown indicator '(.+)'; did you mean '(.+)'\? \(see data/catalog\.yaml\)",
+        "未知指标 '{0}'；是不是 '{1}'？（见 data/catalog.yaml）",
+    ),
     (r"unknown indicator '(.+)' \(see data/catalog\.yaml\)", "未知指标 '{0}'（见 data/catalog.yaml）"),
     (r"unknown report '(.+)'; this file's reports are: (.+)", "未知报告 '{0}'；本文件的报告有：{1}"),
-    (r"unit '(.+)' does not fit this indicator; expected one of (.+) \(optionally with 万 or 亿\) for (\S+)",
-     "单位 '{0}' 不适用于指标 {2}；应为 {1} 之一（可带 万 或 亿）", _listed),
-    (r"unit '(.+)' is not money; expected 元, 万元 or 亿元 for (\S+)", "单位 '{0}' 不是金额单位（指标 {1}）；应为 元、万元 或 亿元"),
+    (
+        r"unit '(.+)' does not fit this indicator; expected one of (.+) \(optionally with 万 or 亿\) for (\S+)",
+        "单位 '{0}' 不适用于指标 {2}；应为 {1} 之一（可带 万 或 亿）",
+        _listed,
+    ),
+    (
+        r"unit '(.+)' is not money; expected 元, 万元 or 亿元 for (\S+)",
+        "单位 '{0}' 不是金额单位（指标 {1}）；应为 元、万元 或 亿元",
+    ),
     (r"unit '(.+)' is not a percentage; expected % for (\S+)", "单位 '{0}' 不是百分比（指标 {1}）；应为 %"),
     (r"a percentage is at most 100 \(got (.+)\)", "百分比不能超过 100（实际为 {0}）"),
-    (r"quote not found in the source text; copy it from the article \(simplified characters are fine\)",
-     "原文中找不到这句引文；请从文章中复制（用简体字也可以）"),
-    (r"quote not found in the source text: it matches up to '(.*)' and then the article differs at '(.*)'; "
-     r"copy the clause verbatim",
-     "原文中找不到这句引文：与原文一致到 '{0}'，从 '{1}' 起与原文不同；请逐字复制该分句"),
-    (r"value (.+) is not in the quote \(numbers in the quote: (.+)\); expected the number and unit as the "
-     r"article writes them",
-     "引文中没有数值 {0}（引文中的数字：{1}）；请按文章的写法填写数字和单位",
-     lambda g: (None, [g[0], "无" if g[1] == "none" else g[1]])),
-    (r"qualifier is (\S+) but the quote writes (.+) before or after (.+); expected qualifier: (\S+)",
-     "qualifier 为 {0}，但引文在 {2} 前后写的是 {1}；qualifier 应为 {3}", _qualifier),
-    (r"same indicator, report, period and breakdown as the observation at line (\d+); give each part a "
-     r"distinct breakdown or remove one",
-     "与第 {0} 行的观测值指标、报告、时期和分项都相同；请给各分项不同的 breakdown 标签，或删去其中一条"),
-    (r"a value without breakdown stands beside parts of the same indicator, report and period \(line (\d+)\); "
-     r"give it a breakdown label too, or remove it if it is their total",
-     "同一指标、报告和时期已有分项（第 {0} 行），此值却没有 breakdown 标签；请也给它加上标签，若它是各分项之和则删去"),
+    (
+        r"quote not found in the source text; copy it from the article \(simplified characters are fine\)",
+        "原文中找不到这句引文；请从文章中复制（用简体字也可以）",
+    ),
+    (
+        r"quote not found in the source text: it matches up to '(.*)' and then the article differs at '(.*)'; "
+        r"copy the clause verbatim",
+        "原文中找不到这句引文：与原文一致到 '{0}'，从 '{1}' 起与原文不同；请逐字复制该分句",
+    ),
+    (
+        r"value (.+) is not in the quote \(numbers in the quote: (.+)\); expected the number and unit as the "
+        r"article writes them",
+        "引文中没有数值 {0}（引文中的数字：{1}）；请按文章的写法填写数字和单位",
+        lambda g: (None, [g[0], "无" if g[1] == "none" else g[1]]),
+    ),
+    (
+        r"qualifier is (\S+) but the quote writes (.+) before or after (.+); expected qualifier: (\S+)",
+        "qualifier 为 {0}，但引文在 {2} 前后写的是 {1}；qualifier 应为 {3}",
+        _qualifier,
+    ),
+    (
+        r"same indicator, report, period and breakdown as the observation at line (\d+); give each part a "
+        r"distinct breakdown or remove one",
+        "与第 {0} 行的观测值指标、报告、时期和分项都相同；请给各分项不同的 breakdown 标签，或删去其中一条",
+    ),
+    (
+        r"a value without breakdown stands beside parts of the same indicator, report and period \(line (\d+)\); "
+        r"give it a breakdown label too, or remove it if it is their total",
+        "同一指标、报告和时期已有分项（第 {0} 行），此值却没有 breakdown 标签；请也给它加上标签，若它是各分项之和则删去",
+    ),
     # pydantic's own wording (metrics.load keeps "(got ...)" after it)
     (r"Input should be (.+?)(?: \(got (.+)\))?", "应为{0}{1}", lambda g: (None, [_expected(g[0]), _got(g[1])])),
-    (r"String should match pattern '(.+)'(?: \(got (.+)\))?", "格式不符，应匹配 '{0}'{1}",
-     lambda g: (None, [g[0], _got(g[1])])),
-    (r"String should have at least (\d+) characters?(?: \(got (.+)\))?", "至少应有 {0} 个字符{1}",
-     lambda g: (None, [g[0], _got(g[1])])),
+    (
+        r"String should match pattern '(.+)'(?: \(got (.+)\))?",
+        "格式不符，应匹配 '{0}'{1}",
+        lambda g: (None, [g[0], _got(g[1])]),
+    ),
+    (
+        r"String should have at least (\d+) characters?(?: \(got (.+)\))?",
+        "至少应有 {0} 个字符{1}",
+        lambda g: (None, [g[0], _got(g[1])]),
+    ),
     (r"Field required", "缺少此键"),
 ]
 
@@ -142,8 +187,7 @@ _DRAFT_REASONS = {
     "a rate per head, household or period (每户, 人均), not a total": "按人、户或时段计的比率（每户、人均），不是总数",
     "a session number": "届次",
     "a session number (二十大, 十九届)": "届次（二十大、十九届）",
-    "a single Chinese digit: names and set phrases write these (一户一策, 四敢, 两癌)":
-        "单个汉字数字：名称和固定说法常这样写（一户一策、四敢、两癌）",
+    "a single Chinese digit: names and set phrases write these (一户一策, 四敢, 两癌)": "单个汉字数字：名称和固定说法常这样写（一户一策、四敢、两癌）",
     "a time": "时间",
     "a word, not a number (万家, 亿万)": "是词语，不是数字（万家、亿万）",
     "a year": "年份",

@@ -20,16 +20,53 @@ CN_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS
 
 # Measure words and units that may follow a number, longest first so 人次 wins over 人.
 MEASURE_WORDS = (
-    "人次", "场次", "户次", "万元", "亿元", "元", "%", "人", "名", "位", "场", "次", "期", "户", "个", "处",
-    "件", "起", "对", "份", "篇", "节", "项", "家", "所", "张", "村", "余", "支", "批", "条", "册",
-    "本", "座", "套", "间",
+    "人次",
+    "场次",
+    "户次",
+    "万元",
+    "亿元",
+    "元",
+    "%",
+    "人",
+    "名",
+    "位",
+    "场",
+    "次",
+    "期",
+    "户",
+    "个",
+    "处",
+    "件",
+    "起",
+    "对",
+    "份",
+    "篇",
+    "节",
+    "项",
+    "家",
+    "所",
+    "张",
+    "村",
+    "余",
+    "支",
+    "批",
+    "条",
+    "册",
+    "本",
+    "座",
+    "套",
+    "间",
 )
 _MEASURE = "|".join(re.escape(m) for m in sorted(set(MEASURE_WORDS) - {"余"}, key=len, reverse=True))
 
 _PREFIX_QUALIFIERS = (
-    ("将近", "nearly"), ("接近", "nearly"), ("近", "nearly"),
-    ("大约", "about"), ("约", "about"),
-    ("超过", "more_than"), ("逾", "more_than"),
+    ("将近", "nearly"),
+    ("接近", "nearly"),
+    ("近", "nearly"),
+    ("大约", "about"),
+    ("约", "about"),
+    ("超过", "more_than"),
+    ("逾", "more_than"),
 )
 _PREFIX = "|".join(p for p, _ in _PREFIX_QUALIFIERS)
 
@@ -137,7 +174,15 @@ def find_mentions(text: str) -> list[Mention]:
         if m.group("after"):
             qualifier = _AFTER_QUALIFIERS[m.group("after")]
         mentions.append(
-            Mention(start=m.start(), end=m.end(), written=number, value=value, qualifier=qualifier, unit=unit,
-                    base=base, scale=scale)
+            Mention(
+                start=m.start(),
+                end=m.end(),
+                written=number,
+                value=value,
+                qualifier=qualifier,
+                unit=unit,
+                base=base,
+                scale=scale,
+            )
         )
     return mentions

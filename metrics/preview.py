@@ -74,8 +74,11 @@ def validate_city(
     where = f"cities/{stem}.yaml"
     size = len(text.encode("utf-8"))
     if size > MAX_CITY_BYTES:
-        return None, [load.Problem(where, 1, 1, f"the file is {size // 1000} KB; a city file is at most "
-                                                f"{MAX_CITY_BYTES // 1000} KB")]
+        return None, [
+            load.Problem(
+                where, 1, 1, f"the file is {size // 1000} KB; a city file is at most {MAX_CITY_BYTES // 1000} KB"
+            )
+        ]
     extra: dict[str, str] = {}
     reports = _peek(text).get("reports")
     if article and isinstance(reports, dict):
@@ -83,7 +86,9 @@ def validate_city(
             source = report.get("source") if isinstance(report, dict) else None
             if isinstance(source, str) and not (data_dir / source).is_file():
                 published = report.get("published")
-                extra[source] = source_file_text(article, report.get("publisher"), str(published) if published else None)
+                extra[source] = source_file_text(
+                    article, report.get("publisher"), str(published) if published else None
+                )
     return load.load_city_text(text, where, stem, catalog, data_dir, extra_sources=extra)
 
 

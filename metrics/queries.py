@@ -131,8 +131,19 @@ def observations(
 
 
 EXPORT_COLUMNS = [
-    "city_id", "indicator_id", "category_id", "value", "unit", "qualifier", "value_as_written",
-    "unit_as_written", "period_start", "period_end", "cumulative", "report_id", "quote",
+    "city_id",
+    "indicator_id",
+    "category_id",
+    "value",
+    "unit",
+    "qualifier",
+    "value_as_written",
+    "unit_as_written",
+    "period_start",
+    "period_end",
+    "cumulative",
+    "report_id",
+    "quote",
 ]
 
 
@@ -204,7 +215,7 @@ def source_passage(cur: Cursor, observation_id: int, context: int = 160) -> dict
     if row is None:
         return None
     names = [d[0] for d in cur.description]
-    record = dict(zip(names, row))
+    record = dict(zip(names, row, strict=True))
     source = SourceText.from_raw(record.pop("source_text"))
     body = source.body
     span = source.find(record["quote"])
@@ -231,7 +242,7 @@ def article_with_quotes(cur: Cursor, report_id: str) -> list[tuple[str, int | No
     source = SourceText.from_raw(row["source_text"])
     body = source.body
     spans = []
-    for quote, obs_id in zip(row["quotes"], row["observation_ids"]):
+    for quote, obs_id in zip(row["quotes"], row["observation_ids"], strict=True):
         if quote is None:
             continue
         span = source.find(quote)

@@ -40,7 +40,7 @@ class Period(Strict):
     end: dt.date
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Period":
+    def _ordered(self) -> Period:
         if self.start > self.end:
             raise ValueError(f"period starts {self.start} after it ends {self.end}; expected start <= end")
         return self
@@ -66,7 +66,7 @@ class Indicator(Strict):
     keywords: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _count_has_measure_word(self) -> "Indicator":
+    def _count_has_measure_word(self) -> Indicator:
         if self.unit == "count" and (self.measure_word is None or not self.accepts):
             raise ValueError("a count indicator needs measure_word and accepts (the measure words it takes)")
         return self
@@ -77,7 +77,7 @@ class Catalog(Strict):
     indicators: dict[IndicatorId, Indicator]
 
     @model_validator(mode="after")
-    def _categories_exist(self) -> "Catalog":
+    def _categories_exist(self) -> Catalog:
         for indicator_id in self.indicators:
             category = indicator_id.split(".")[0]
             if category not in self.categories:
@@ -106,7 +106,7 @@ class Report(Strict):
     url: Text | None = None
 
     @model_validator(mode="after")
-    def _unknown_needs_note(self) -> "Report":
+    def _unknown_needs_note(self) -> Report:
         if self.published == "unknown" and not self.published_note:
             raise ValueError("published is unknown: add published_note saying how the date was inferred")
         return self

@@ -106,14 +106,14 @@ class SourceText:
     offsets: list[int]
 
     @classmethod
-    def from_raw(cls, raw: str) -> "SourceText":
+    def from_raw(cls, raw: str) -> SourceText:
         body, offset = article_body(raw)
         normalised, offsets = normalise_with_map(body)
         return cls(raw=raw, body_offset=offset, normalised=normalised, offsets=offsets)
 
     @property
     def body(self) -> str:
-        return self.raw[self.body_offset:]
+        return self.raw[self.body_offset :]
 
     def find(self, quote: str) -> tuple[int, int] | None:
         """Finds a quote; returns its (start, end) offsets in the article body, or None."""

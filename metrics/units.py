@@ -41,5 +41,7 @@ def to_canonical(value: float, unit: str, kind: str, accepts: list[str] | tuple[
         return value
     if base not in accepts:
         listed = ", ".join(accepts)
-        raise UnitError(f"unit '{unit}' does not fit this indicator; expected one of {listed} (optionally with 万 or 亿)")
+        raise UnitError(
+            f"unit '{unit}' does not fit this indicator; expected one of {listed} (optionally with 万 or 亿)"
+        )
     return value * multiplier

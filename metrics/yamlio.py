@@ -71,9 +71,7 @@ class StrictLoader(yaml.CSafeLoader):
         text = str(node.value).replace("_", "")
         digits = text.lstrip("+-")
         if ":" in text:
-            raise YamlError(
-                f"'{node.value}' would be read as a base-60 number; quote it if it is text", *_mark(node)
-            )
+            raise YamlError(f"'{node.value}' would be read as a base-60 number; quote it if it is text", *_mark(node))
         if len(digits) > 1 and digits[0] == "0" and digits.isdigit():
             raise YamlError(
                 f"'{node.value}' has a leading zero, which YAML 1.1 reads as octal; write {int(digits)} or quote it",
@@ -185,7 +183,7 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = len(raw[line_start:exc.start].decode("utf-8")) + 1
+        col = len(raw[line_start : exc.start].decode("utf-8")) + 1
         raise YamlError(f"file is not UTF-8 (byte {exc.start + bom}); save it as UTF-8", line, col) from None
 
 

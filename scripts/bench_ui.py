@@ -43,12 +43,12 @@ from browser_support import (  # noqa: E402
 RATIO_TARGET = 1.25
 RERENDER_TARGET_MS = 300.0
 
-MINIMAL_APP = '''\
+MINIMAL_APP = """\
 import plotly.graph_objects as go
 import streamlit as st
 
 st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[3, 1, 2])))
-'''
+"""
 
 
 # --- (a) and (b): first chart in the browser -------------------------------------------------
@@ -78,8 +78,11 @@ def measure_first_chart(runs: int) -> dict:
         ):
             browser = launch_chromium(playwright)
             try:
-                targets = {"minimal": minimal.url + "/", "compare": dashboard.url + "/compare",
-                           "all": dashboard.url + "/compare?more=1"}
+                targets = {
+                    "minimal": minimal.url + "/",
+                    "compare": dashboard.url + "/compare",
+                    "all": dashboard.url + "/compare?more=1",
+                }
                 for name, target in targets.items():
                     warm = first_chart_ms(browser, target)
                     print(f"  warm-up  {name:8s} {warm:8.0f} ms")
@@ -138,8 +141,10 @@ def measure_rerenders(repeats: int) -> dict[str, list[float]]:
         times["cold_category"].append(change("category", index))
         times["cold_mode"].append(change("mode", "per_100k"))
         name = at.pills(key="category").value
-        print(f"  cold  {name:12s} category {times['cold_category'][-1]:7.1f} ms, "
-              f"then per 100,000 {times['cold_mode'][-1]:7.1f} ms  ({len(at.get('plotly_chart'))} charts)")
+        print(
+            f"  cold  {name:12s} category {times['cold_category'][-1]:7.1f} ms, "
+            f"then per 100,000 {times['cold_mode'][-1]:7.1f} ms  ({len(at.get('plotly_chart'))} charts)"
+        )
         change("mode", "absolute")
     change("category", default)
     times["cold_mode"].append(change("mode", "per_100k"))
@@ -147,8 +152,10 @@ def measure_rerenders(repeats: int) -> dict[str, list[float]]:
 
     for _, index in zip(range(repeats), itertools.cycle(cycle)):
         times["category"].append(change("category", index))
-        print(f"  warm  category -> {at.pills(key='category').value:12s} {times['category'][-1]:7.1f} ms  "
-              f"({len(at.get('plotly_chart'))} charts)")
+        print(
+            f"  warm  category -> {at.pills(key='category').value:12s} {times['category'][-1]:7.1f} ms  "
+            f"({len(at.get('plotly_chart'))} charts)"
+        )
     change("category", default)
     for _, mode in zip(range(repeats), itertools.cycle(["per_100k", "absolute"])):
         times["mode"].append(change("mode", mode))
@@ -201,8 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  first chart, minimal Plotly page         {minimal_ms:8.0f} ms")
     print(f"  first chart, /compare                    {compare_ms:8.0f} ms")
     print(f"  ratio /compare : minimal                 {ratio:8.2f}     target <= {RATIO_TARGET}  {verdict[ok_ratio]}")
-    print(f"  first chart, /compare?more=1             {all_ms:8.0f} ms  (every comparison drawn at once; "
-          f"ratio {all_ms / minimal_ms:.2f}, for information)")
+    print(
+        f"  first chart, /compare?more=1             {all_ms:8.0f} ms  (every comparison drawn at once; "
+        f"ratio {all_ms / minimal_ms:.2f}, for information)"
+    )
     labels = {
         "cold_category": "re-render, category change, cold cache",
         "cold_mode": "re-render, mode change, cold cache",
@@ -210,24 +219,31 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "re-render, mode change, warm cache",
     }
     for kind, label in labels.items():
-        print(f"  {label:40s} {medians[kind]:8.1f} ms  target <= {RERENDER_TARGET_MS:.0f}  "
-              f"{verdict[medians[kind] <= RERENDER_TARGET_MS]}  (n={len(rerenders[kind])})")
-    print(json.dumps({
-        "first_chart_minimal_ms": round(minimal_ms, 1),
-        "first_chart_compare_ms": round(compare_ms, 1),
-        "first_chart_ratio": round(ratio, 3),
-        "first_chart_ratio_target": RATIO_TARGET,
-        "first_chart_compare_all_ms": round(all_ms, 1),
-        "first_chart_ratio_all": round(all_ms / minimal_ms, 3),
-        **{f"rerender_{kind}_ms": round(value, 1) for kind, value in medians.items()},
-        "rerender_target_ms": RERENDER_TARGET_MS,
-        "runs": args.runs,
-        "load_average": round(load, 2),
-        "load_average_end": round(load_after, 2),
-        "first_chart_runs_ms": {name: [round(ms, 1) for ms in values] for name, values in times.items()},
-        "rerender_runs_ms": {kind: [round(ms, 1) for ms in values] for kind, values in rerenders.items()},
-        "ok": ok_ratio and ok_rerender,
-    }, ensure_ascii=False))
+        print(
+            f"  {label:40s} {medians[kind]:8.1f} ms  target <= {RERENDER_TARGET_MS:.0f}  "
+            f"{verdict[medians[kind] <= RERENDER_TARGET_MS]}  (n={len(rerenders[kind])})"
+        )
+    print(
+        json.dumps(
+            {
+                "first_chart_minimal_ms": round(minimal_ms, 1),
+                "first_chart_compare_ms": round(compare_ms, 1),
+                "first_chart_ratio": round(ratio, 3),
+                "first_chart_ratio_target": RATIO_TARGET,
+                "first_chart_compare_all_ms": round(all_ms, 1),
+                "first_chart_ratio_all": round(all_ms / minimal_ms, 3),
+                **{f"rerender_{kind}_ms": round(value, 1) for kind, value in medians.items()},
+                "rerender_target_ms": RERENDER_TARGET_MS,
+                "runs": args.runs,
+                "load_average": round(load, 2),
+                "load_average_end": round(load_after, 2),
+                "first_chart_runs_ms": {name: [round(ms, 1) for ms in values] for name, values in times.items()},
+                "rerender_runs_ms": {kind: [round(ms, 1) for ms in values] for kind, values in rerenders.items()},
+                "ok": ok_ratio and ok_rerender,
+            },
+            ensure_ascii=False,
+        )
+    )
     return 1 if args.check and not (ok_ratio and ok_rerender) else 0
 
 

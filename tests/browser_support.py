@@ -8,6 +8,7 @@ finish and for Plotly bars to be drawn. Writes the server's log to artifacts/.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -58,8 +59,9 @@ class StreamlitServer:
     Use as a context manager: the server is stopped on exit, whatever happened inside.
     """
 
-    def __init__(self, script: str | Path, *, cwd: Path = ROOT, log_name: str = "streamlit.log",
-                 extra_args: tuple[str, ...] = ()):
+    def __init__(
+        self, script: str | Path, *, cwd: Path = ROOT, log_name: str = "streamlit.log", extra_args: tuple[str, ...] = ()
+    ):
         self.script = str(script)
         self.cwd = cwd
         self.port = free_port()
@@ -72,11 +74,25 @@ class StreamlitServer:
         ARTIFACTS.mkdir(exist_ok=True)
         log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed by the child's exit
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", self.script,
-             "--server.headless", "true", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             *self.extra_args],
-            cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                self.script,
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                *self.extra_args,
+            ],
+            cwd=self.cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         log.close()
@@ -93,7 +109,8 @@ class StreamlitServer:
             if self.process.poll() is not None:
                 raise RuntimeError(
                     f"streamlit exited with code {self.process.returncode} before it was healthy; "
-                    f"log ({self.log_path}):\n{self.log()}")
+                    f"log ({self.log_path}):\n{self.log()}"
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
@@ -141,10 +158,8 @@ def act_and_wait(page, action, timeout: float = 30_000) -> None:
     fast rerun may already be over) avoids reading the page of the previous run.
     """
     action()
-    try:
+    with contextlib.suppress(Exception):
         page.wait_for_selector(IDLE, state="detached", timeout=1_500)
-    except Exception:  # noqa: BLE001 - the rerun may have started and ended already
-        pass
     wait_idle(page, timeout)
 
 
@@ -161,14 +176,17 @@ def wait_bars_drawn(page, timeout: float = 60_000) -> float:
 
 def wait_charts_drawn(page, timeout: float = 30_000) -> int:
     """Waits until every Plotly chart of the page is plotted; returns how many there are."""
-    return page.wait_for_function("""() => {
+    return page.wait_for_function(
+        """() => {
       const boxes = document.querySelectorAll("[data-testid='stPlotlyChart']");
       for (const box of boxes) {
         const plot = box.querySelector('.js-plotly-plot');
         if (!plot || !plot._fullLayout || !plot.querySelector('.main-svg')) return false;
       }
       return boxes.length || -1;
-    }""", timeout=timeout).json_value()
+    }""",
+        timeout=timeout,
+    ).json_value()
 
 
 def full_page_screenshot(page, path: Path) -> None:
@@ -197,11 +215,14 @@ def full_page_screenshot(page, path: Path) -> None:
 
 def sidebar_shown(page) -> bool:
     """Whether any part of the sidebar is visible inside the viewport."""
-    return page.evaluate("""(sel) => {
+    return page.evaluate(
+        """(sel) => {
       const el = document.querySelector(sel);
       if (!el) return false;
       const style = getComputedStyle(el);
       if (style.display === 'none' || style.visibility === 'hidden') return false;
       const box = el.getBoundingClientRect();
       return box.width > 1 && box.height > 1 && box.right > 1 && box.left < window.innerWidth;
-    }""", SIDEBAR)
+    }""",
+        SIDEBAR,
+    )

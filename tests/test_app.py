@@ -198,14 +198,16 @@ def test_overview_names_the_broken_file_and_line(broken_zibo):
     assert at.error, "the load problem is shown"
     problems = "\n".join(code.value for code in at.code)
     assert "zibo.yaml:" in problems
-    line = next(l for l in problems.splitlines() if "zibo.yaml:" in l)
-    path, line_no, col, message = line.split(":", 3)
+    line = next(x for x in problems.splitlines() if "zibo.yaml:" in x)
+    _, line_no, col, message = line.split(":", 3)
     assert int(line_no) > 1 and int(col) >= 1
-    assert message.strip() == "observations.20.value：应为数字（实际为 'seven hundred'）", "in Chinese on a Chinese page"
+    assert message.strip() == "observations.20.value：应为数字（实际为 'seven hundred'）", (
+        "in Chinese on a Chinese page"
+    )
     text = unescape(texts(at))
     assert "宿迁市" in text and "淮北市" in text, "the other cities still load"
     english = page("overview", lang="en")
-    line = next(l for l in "\n".join(code.value for code in english.code).splitlines() if "zibo.yaml:" in l)
+    line = next(x for x in "\n".join(code.value for code in english.code).splitlines() if "zibo.yaml:" in x)
     assert line.endswith("observations.20.value: Input should be a valid number (got 'seven hundred')"), line
 
 
@@ -274,9 +276,10 @@ def test_compare_sum_of_parts_says_so_and_lists_parts():
 def test_measure_words_are_the_articles_and_a_mixed_sum_claims_none():
     """Huaibei's women trained add 600余人次 (person-times) and 300余人 (people): the parts keep
     their own words, and the total names no unit but says its parts are counted differently."""
-    for lang, words, mixed in (("zh", ("600+ 人次", "300+ 人"), "900+（2项之和，各项计量单位不同）"),
-                               ("en", ("600+ person-times", "300+ people"),
-                                "900+ (sum of 2 parts counted in different units)")):
+    for lang, words, mixed in (
+        ("zh", ("600+ 人次", "300+ 人"), "900+（2项之和，各项计量单位不同）"),
+        ("en", ("600+ person-times", "300+ people"), "900+ (sum of 2 parts counted in different units)"),
+    ):
         at = page("compare", indicator="employment.women_trained", lang=lang)
         spec = next(s for s in charts(at) if s["data"][0]["hovertext"] and "600" in " ".join(s["data"][0]["hovertext"]))
         trace = spec["data"][0]
@@ -428,15 +431,18 @@ def test_city_renders_curated_text_escaped(data_dir_copy):
     nasty = "$x^2$ [click](javascript:alert(1)) ![img](http://example.com/x.png) <b>bold</b> :red[red] **bold**"
     anchor = "  - indicator: employment.demonstration_bases\n"
     assert anchor in text
-    path.write_text(text.replace(anchor, anchor.replace("- indicator", "- note: '" + nasty + "'\n    indicator"), 1),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(anchor, anchor.replace("- indicator", "- note: '" + nasty + "'\n    indicator"), 1),
+        encoding="utf-8",
+    )
     at = page("city", city="huaibei")
     assert not at.exception
     rendered = [c.value for c in at.caption if "javascript" in c.value]
     assert rendered, "the note is shown"
     assert render.md(nasty) in rendered[0]
-    assert not re.search(r"(?<!\\)[$\[\]()<>*:!]", rendered[0]), \
+    assert not re.search(r"(?<!\\)[$\[\]()<>*:!]", rendered[0]), (
         "every Markdown, math, link and directive character is escaped"
+    )
 
 
 # --- indicator ----------------------------------------------------------------------------------
@@ -522,8 +528,10 @@ def test_preview_store_is_shown_with_a_notice(tmp_path):
     source = (folder / "cities" / "zibo.yaml").read_text(encoding="utf-8")
     preview_file = folder / "cities" / "newtown.yaml"
     preview_file.write_text(
-        source.replace("id: zibo", "id: newtown", 1).replace("{zh: 淄博市, en: Zibo}", "{zh: 新城市, en: Newtown}", 1)
-        .replace("zibo-2024", "newtown-2024").replace("sources/newtown-2024.txt", "sources/zibo-2024.txt"),
+        source.replace("id: zibo", "id: newtown", 1)
+        .replace("{zh: 淄博市, en: Zibo}", "{zh: 新城市, en: Newtown}", 1)
+        .replace("zibo-2024", "newtown-2024")
+        .replace("sources/newtown-2024.txt", "sources/zibo-2024.txt"),
         encoding="utf-8",
     )
     dataset = load.load_all(folder)
@@ -545,8 +553,10 @@ def test_store_is_rebuilt_when_a_file_changes(data_dir_copy):
     at = page("overview")
     assert "新城市" not in texts(at)
     path = data_dir_copy / "cities" / "zibo.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("{zh: 淄博市, en: Zibo}", "{zh: 新城市, en: Zibo}", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("{zh: 淄博市, en: Zibo}", "{zh: 新城市, en: Zibo}", 1),
+        encoding="utf-8",
+    )
     at.run()
     assert "新城市" in unescape(texts(at))
 

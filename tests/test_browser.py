@@ -14,8 +14,6 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-
 from browser_support import (
     CHROMIUM,
     CHROMIUM_MISSING,
@@ -30,6 +28,8 @@ from browser_support import (
     wait_bars_drawn,
     wait_charts_drawn,
 )
+from playwright.sync_api import expect, sync_playwright
+
 from ui import state
 from ui.i18n import STRINGS, t
 
@@ -112,8 +112,9 @@ def url(app_url: str, path: str, **params: str) -> str:
 def assert_healthy(page) -> None:
     """No Streamlit exception box and no uncaught JavaScript error on the page."""
     boxes = page.locator(EXCEPTION)
-    assert boxes.count() == 0, (f"exception shown on {page.url}:\n" + "\n".join(boxes.all_inner_texts())
-                                + f"\nserver log:\n{page.server_log()}")
+    assert boxes.count() == 0, (
+        f"exception shown on {page.url}:\n" + "\n".join(boxes.all_inner_texts()) + f"\nserver log:\n{page.server_log()}"
+    )
     assert not page.js_errors, f"JavaScript errors on {page.url}: {page.js_errors}"
 
 
@@ -152,7 +153,8 @@ def test_navigation_lists_every_page_and_extra_pages_load(app_url, page):
             assert_healthy(page)
             headings = page.locator("[data-testid='stMain'] h1").all_inner_texts()
             assert t(f"nav.{path}", lang) in headings if f"nav.{path}" in STRINGS else headings, (
-                f"/{path} does not show its title: {headings}")
+                f"/{path} does not show its title: {headings}"
+            )
             full_page_screenshot(page, SCREENSHOTS / f"{path}-{lang}.png")
 
 
@@ -260,7 +262,8 @@ def test_changed_view_reopens_from_its_share_link_in_a_new_browser(app_url, new_
     link = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode'] code").inner_text().strip()
     assert link.startswith(app_url + "/compare?"), link
     assert {"category": "child", "mode": "per_100k", "lang": "en"}.items() <= {
-        k: v[-1] for k, v in parse_qs(urlsplit(link).query).items()}.items(), link
+        k: v[-1] for k, v in parse_qs(urlsplit(link).query).items()
+    }.items(), link
 
     fresh = new_page()
     open_page(fresh, link)
@@ -377,13 +380,16 @@ TEXT_BOXES_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(g
 })"""
 
 
-@pytest.mark.parametrize("path, params", [
-    ("compare", {"lang": "zh"}),
-    ("compare", {"lang": "en"}),
-    ("indicator", {"indicator": "employment.loans_amount", "lang": "zh"}),
-    ("indicator", {"indicator": "employment.loans_amount", "lang": "en"}),
-    ("compare", {"present": "1", "indicator": "employment.loans_amount", "lang": "en"}),
-])
+@pytest.mark.parametrize(
+    "path, params",
+    [
+        ("compare", {"lang": "zh"}),
+        ("compare", {"lang": "en"}),
+        ("indicator", {"indicator": "employment.loans_amount", "lang": "zh"}),
+        ("indicator", {"indicator": "employment.loans_amount", "lang": "en"}),
+        ("compare", {"present": "1", "indicator": "employment.loans_amount", "lang": "en"}),
+    ],
+)
 def test_text_drawn_in_figures_stays_inside_them(app_url, page, path, params):
     """Source lines, titles, bar labels and city labels are not cut at the figure's edges (nor
     in the PNG downloaded from it, which is the figure at twice the scale)."""
@@ -398,7 +404,8 @@ def test_text_drawn_in_figures_stays_inside_them(app_url, page, path, params):
         for box in figure["boxes"]:
             assert box["left"] >= -1 and box["right"] <= figure["width"] + 1, (
                 f"{figure['title']}: {box['text']!r} spans {box['left']:.0f}..{box['right']:.0f} px "
-                f"of a {figure['width']:.0f} px figure")
+                f"of a {figure['width']:.0f} px figure"
+            )
 
 
 def test_single_city_indicator_shows_its_value_and_opens_its_source(app_url, new_page, observations):
@@ -436,11 +443,14 @@ def test_single_city_indicator_shows_its_value_and_opens_its_source(app_url, new
 def test_overview_cards_of_a_row_are_level(app_url, page, lang):
     open_page(page, url(app_url, "", lang=lang))
     # The page's style element is drawn by a component loaded on demand: wait until it applies.
-    page.wait_for_function("""() => { const h = document.querySelector("[class*='st-key-city_'] h4");
+    page.wait_for_function(
+        """() => { const h = document.querySelector("[class*='st-key-city_'] h4");
                                       return h && getComputedStyle(h).wordBreak === 'keep-all'; }""",
-                           timeout=15_000)
+        timeout=15_000,
+    )
     boxes = page.locator("[class*='st-key-city_']").evaluate_all(
-        "cards => cards.map(c => { const b = c.getBoundingClientRect(); return [b.top, b.height]; })")
+        "cards => cards.map(c => { const b = c.getBoundingClientRect(); return [b.top, b.height]; })"
+    )
     assert len(boxes) >= 2
     rows: dict[int, list[float]] = {}
     for top, height in boxes:
@@ -450,7 +460,8 @@ def test_overview_cards_of_a_row_are_level(app_url, page, lang):
     # The name in the other script is one span; it may move to a line of its own, never split.
     names = page.locator("[class*='st-key-city_'] h4 span").evaluate_all(
         "spans => spans.filter(s => s.innerText.trim() && !s.querySelector('span'))"
-        "  .map(s => [s.innerText, s.getClientRects().length])")
+        "  .map(s => [s.innerText, s.getClientRects().length])"
+    )
     assert names, "each card's heading names the city in the other script"
     for text, lines in names:
         assert lines == 1, f"{text!r} breaks across {lines} lines"
@@ -466,5 +477,6 @@ def test_presentation_bar_keeps_its_buttons_on_one_line(app_url, page):
     assert abs(share_box["height"] - leave_box["height"]) <= 2, (share_box, leave_box)
     label = share.get_by_text(t("share.button", "en"), exact=True)
     assert label.evaluate("p => p.scrollWidth <= p.clientWidth + 1"), "the label is cut (ellipsis)"
-    assert label.evaluate("p => p.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(p).fontSize)"), \
+    assert label.evaluate("p => p.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(p).fontSize)"), (
         "the label wraps onto several lines"
+    )

@@ -25,8 +25,19 @@ from metrics.__main__ import main
 ROOT = Path(__file__).resolve().parent.parent
 LOCATED = re.compile(r"^(?P<path>.+\.yaml):(?P<line>\d+):(?P<col>\d+): \S")
 EXPORT_FIRST = [
-    "city_id", "indicator_id", "category_id", "value", "unit", "qualifier", "value_as_written",
-    "unit_as_written", "period_start", "period_end", "cumulative", "report_id", "quote",
+    "city_id",
+    "indicator_id",
+    "category_id",
+    "value",
+    "unit",
+    "qualifier",
+    "value_as_written",
+    "unit_as_written",
+    "period_start",
+    "period_end",
+    "cumulative",
+    "report_id",
+    "quote",
 ]
 
 
@@ -89,7 +100,9 @@ def test_validate_broken_copies_exits_1_with_located_lines_and_no_traceback(data
     assert f"suqian.yaml:{line}:{col}: observations." in result.stderr
     assert "value 123 场 is not in the quote" in result.stderr
     assert lines[-1] == "3 problem(s) in 3 file(s); 2 file(s) valid ({} observations)".format(
-        _n_observations(load.load_all(data_dir, [data_dir / "cities" / "huaibei.yaml", data_dir / "cities" / "lianyungang.yaml"]))
+        _n_observations(
+            load.load_all(data_dir, [data_dir / "cities" / "huaibei.yaml", data_dir / "cities" / "lianyungang.yaml"])
+        )
     )
 
 
@@ -98,7 +111,9 @@ def test_validate_broken_catalog_exits_1_without_traceback(data_dir):
     result = run_cli("--data", str(data_dir), "validate")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert re.search(r"catalog\.yaml:\d+:\d+: indicators\.\S+\.unit: Input should be 'count', 'yuan' or 'percent'", result.stderr)
+    assert re.search(
+        r"catalog\.yaml:\d+:\d+: indicators\.\S+\.unit: Input should be 'count', 'yuan' or 'percent'", result.stderr
+    )
 
 
 def test_validate_named_files(data_dir, capsys):

@@ -32,8 +32,15 @@ POPULATION = {
 # and children in difficulty; rural revitalisation and beautiful courtyards; outreach and
 # ideological guidance; organisation building.
 REQUIRED_CATEGORIES = {
-    "employment": "就业", "rights": "维权", "child": "儿童友好", "family": "家庭教育", "health": "健康",
-    "difficulty": "困境", "rural": "乡村振兴", "outreach": "宣传", "organisation": "组织建设",
+    "employment": "就业",
+    "rights": "维权",
+    "child": "儿童友好",
+    "family": "家庭教育",
+    "health": "健康",
+    "difficulty": "困境",
+    "rural": "乡村振兴",
+    "outreach": "宣传",
+    "organisation": "组织建设",
 }
 
 
@@ -54,20 +61,22 @@ def test_every_quote_is_in_its_source_with_its_number(city_id, shipped):
     # checked here with SourceText.find (the offsets path the pages use), beside the loader's check
     city = shipped.cities[city_id]
     articles = {rid: SourceText.from_raw(raw) for rid, raw in city.sources.items()}
-    for obs, line in zip(city.observations, city.lines):
+    for obs, line in zip(city.observations, city.lines, strict=True):
         where = f"{city_id}.yaml:{line}"
         span = articles[obs.report].find(obs.quote)
         assert span is not None, f"{where}: quote not in source: {obs.quote}"
-        found = articles[obs.report].body[span[0]:span[1]]
+        found = articles[obs.report].body[span[0] : span[1]]
         assert normalise(found) == normalise(obs.quote), where
         expected = obs.value * parse_unit(obs.unit)[0]  # 1.5 万人 -> 15000, as the quote reads 1.5万
         numbers = [m.value for m in find_mentions(normalise(obs.quote))]
-        assert any(abs(n - expected) <= 1e-9 * max(1.0, expected) for n in numbers), f"{where}: {expected:g} not in {numbers}"
+        assert any(abs(n - expected) <= 1e-9 * max(1.0, expected) for n in numbers), (
+            f"{where}: {expected:g} not in {numbers}"
+        )
 
 
 @pytest.mark.parametrize("city_id", CITY_IDS)
 def test_quotes_are_simplified_without_annotations(city_id, shipped):
-    for obs, line in zip(shipped.cities[city_id].observations, shipped.cities[city_id].lines):
+    for obs, line in zip(shipped.cities[city_id].observations, shipped.cities[city_id].lines, strict=True):
         assert to_simplified(obs.quote) == obs.quote, f"{city_id}.yaml:{line}: write the quote in simplified Chinese"
         assert strip_annotations(obs.quote) == obs.quote, f"{city_id}.yaml:{line}: leave pinyin out of the quote"
 
@@ -79,7 +88,9 @@ def test_catalog_has_the_required_categories(shipped):
         assert word in categories[category_id].name.zh, category_id
     assert sorted(c.order for c in categories.values()) == list(range(1, len(categories) + 1))
     for category_id in categories:
-        assert any(i.startswith(category_id + ".") for i in shipped.catalog.indicators), f"{category_id} has no indicator"
+        assert any(i.startswith(category_id + ".") for i in shipped.catalog.indicators), (
+            f"{category_id} has no indicator"
+        )
 
 
 def test_at_least_12_indicators_are_reported_by_three_or_more_cities(shipped):

@@ -174,7 +174,7 @@ def test_highlight_offsets_point_at_the_number_as_published(catalog):
     raw = "標題\n---\n婦聯(lián)開展宣講活動近 400 場，受益群眾兩萬余人。"
     result = D.draft(raw, catalog)
     body = result.source.body
-    assert [body[c.start:c.end] for c in result.candidates] == ["近 400 場", "兩萬余人"]
+    assert [body[c.start : c.end] for c in result.candidates] == ["近 400 場", "兩萬余人"]
 
 
 # --- suggested indicators --------------------------------------------------------------------
@@ -259,7 +259,7 @@ def test_drafted_quotes_and_numbers_pass_the_validator(city_file, catalog):
     """With the curated header and an indicator chosen for each, every drafted observation validates:
     the quote is found in the source, and its number and qualifier are in the quote."""
     curated = city_file.read_text(encoding="utf-8")
-    header = curated[:curated.index("\nobservations:")]
+    header = curated[: curated.index("\nobservations:")]
     report_id = re.search(r"^  ([a-z][a-z0-9_-]*):$", header, re.M).group(1)
     raw = (DATA / "sources" / f"{report_id}.txt").read_text(encoding="utf-8")
     result = D.draft(raw, catalog)
@@ -268,8 +268,12 @@ def test_drafted_quotes_and_numbers_pass_the_validator(city_file, catalog):
         indicator = c.indicator or next(i for i, ind in catalog.indicators.items() if D._fits(ind, c.unit_as_written))
         unit = c.unit_as_written or catalog.indicators[indicator].measure_word.zh
         lines += [
-            f"  - indicator: {indicator}", f"    value: {c.value_as_written}", f"    unit: {D._q(unit)}",
-            f"    qualifier: {c.qualifier}", f"    report: {report_id}", f"    quote: {D._q(c.quote)}",
+            f"  - indicator: {indicator}",
+            f"    value: {c.value_as_written}",
+            f"    unit: {D._q(unit)}",
+            f"    qualifier: {c.qualifier}",
+            f"    report: {report_id}",
+            f"    quote: {D._q(c.quote)}",
             f"    breakdown: {{zh: part{n}, en: part{n}}}",
         ]
     city, problems = load.load_city_text("\n".join(lines) + "\n", city_file.name, city_file.stem, catalog, DATA)
@@ -283,11 +287,18 @@ def test_csv_columns_and_rows(catalog):
     assert len(rows) == len(result.candidates)
     by_quote = {r["quote"]: r for r in rows}
     row = by_quote["为4.8万名妇女提供乳腺癌、宫颈癌免费检查"]
-    assert (row["value"], row["value_as_written"], row["unit_as_written"], row["qualifier"]) == ("48000", "4.8", "万名", "exact")
+    assert (row["value"], row["value_as_written"], row["unit_as_written"], row["qualifier"]) == (
+        "48000",
+        "4.8",
+        "万名",
+        "exact",
+    )
     assert row["indicator"] == "health.women_screened" and 0 < float(row["confidence"]) <= 1
 
 
-@pytest.mark.parametrize("text", ["受益群众2.6万余人", "a: b", "#x", "宿迁 ", '说"好"', "{x}", "123", "true", "培训,宣讲"])
+@pytest.mark.parametrize(
+    "text", ["受益群众2.6万余人", "a: b", "#x", "宿迁 ", '说"好"', "{x}", "123", "true", "培训,宣讲"]
+)
 def test_yaml_scalars_read_back_unchanged(text):
     assert yamlio.parse(f"k: {D._q(text)}\n").data["k"] == text
     assert yamlio.parse(f"k: {{zh: {D._q(text, True)}}}\n").data["k"]["zh"] == text
@@ -332,7 +343,9 @@ def test_new_city_template_validates_once_filled(tmp_path):
     catalog = load.load_catalog(data / "catalog.yaml")
     _, problems = load.load_city(path, catalog, data)
     assert problems and all(p.line > 1 for p in problems)  # unfilled: located errors
-    (data / "sources" / "ceshi-2024.txt").write_text("发布者 Publisher: 测试\n---\n开展各类培训活动122场。\n", encoding="utf-8")
+    (data / "sources" / "ceshi-2024.txt").write_text(
+        "发布者 Publisher: 测试\n---\n开展各类培训活动122场。\n", encoding="utf-8"
+    )
     path.write_text(_fill_template(template), encoding="utf-8")
     city, problems = load.load_city(path, catalog, data)
     assert problems == [] and city.observations[0].value == 122

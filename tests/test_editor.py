@@ -101,8 +101,11 @@ def test_paste_article_shows_candidates_and_highlights():
     (table,) = at.data_editor
     frame = table.value
     assert list(frame["written"]) == ["122场", "700余件", "72个"]  # not the year, not the phone number
-    assert list(frame["indicator"]) == ["employment.training_sessions", "rights.disputes_mediated",
-                                        "difficulty.care_stations"]
+    assert list(frame["indicator"]) == [
+        "employment.training_sessions",
+        "rights.disputes_mediated",
+        "difficulty.care_stations",
+    ]
     assert list(frame["qualifier"]) == ["exact", "more_than", "exact"]
     article = [m.value for m in at.markdown if "orange-background" in m.value]
     assert article, "the article is shown with highlights"
@@ -117,7 +120,7 @@ def test_build_then_validate_errors_with_lines_then_preview_and_download(downloa
     problems = _problems(at)
     assert problems is not None and len(problems) >= 5
     lines = text.splitlines()
-    for line, message in zip(problems.iloc[:, 0], problems.iloc[:, 2]):
+    for line, message in zip(problems.iloc[:, 0], problems.iloc[:, 2], strict=True):
         key = re.split("[:：]", message)[0].split(".")[-1]
         assert key in lines[line - 1], (line, message)  # each error points at its own line
         assert re.search("[\u4e00-\u9fff]", message.removeprefix(key)), f"not in Chinese: {message}"
@@ -131,12 +134,16 @@ def test_build_then_validate_errors_with_lines_then_preview_and_download(downloa
     assert preview_store.preview_city == "ceshi"
     with preview_store.cursor() as cur:
         cities = cur.execute("SELECT city_id FROM cities ORDER BY city_id").fetchall()
-        values = cur.execute("SELECT indicator_id, value, qualifier FROM observations WHERE city_id = 'ceshi' "
-                             "ORDER BY value").fetchall()
+        values = cur.execute(
+            "SELECT indicator_id, value, qualifier FROM observations WHERE city_id = 'ceshi' ORDER BY value"
+        ).fetchall()
     ids = {c for (c,) in cities}
     assert "ceshi" in ids and "suqian" in ids and ids <= set(preview_store.city_files)
-    assert values == [("difficulty.care_stations", 72.0, "exact"), ("employment.training_sessions", 122.0, "exact"),
-                      ("rights.disputes_mediated", 700.0, "more_than")]
+    assert values == [
+        ("difficulty.care_stations", 72.0, "exact"),
+        ("employment.training_sessions", 122.0, "exact"),
+        ("rights.disputes_mediated", 700.0, "more_than"),
+    ]
     beside = [d.value for d in at.dataframe if "测试市" in list(d.value.index)]
     assert beside and "宿迁市" in list(beside[0].index)  # the new city beside the saved ones
 
@@ -170,7 +177,7 @@ def test_quote_not_in_the_article_is_located():
     bad = good.replace("quote: 调处矛盾纠纷700余件", "quote: 调解矛盾纠纷700余件")
     at.text_area(key=editor.YAML).set_value(bad).run()
     problems = _problems(at)
-    line = next(i for i, l in enumerate(bad.splitlines(), 1) if "调解矛盾纠纷" in l)
+    line = next(i for i, x in enumerate(bad.splitlines(), 1) if "调解矛盾纠纷" in x)
     assert line in list(problems.iloc[:, 0])
     assert any("原文中找不到这句引文" in m for m in problems.iloc[:, 2])
 
@@ -241,7 +248,11 @@ def test_apply_edits_accept_reject_and_change(drafted):
     used = editor.apply_edits(result.candidates, frame)
     assert [c.written for c in used] == ["700余件", "72个"]
     assert (used[0].indicator, used[0].value_as_written, used[0].qualifier, used[0].confidence) == (
-        "rights.rights_services", 710, "about", None)
+        "rights.rights_services",
+        710,
+        "about",
+        None,
+    )
     assert used[1].unit_as_written == "处" and used[1].confidence == result.candidates[2].confidence
 
 
@@ -334,31 +345,61 @@ def test_in_the_dashboard_the_preview_follows_to_the_city_and_compare_pages():
 
 README_CASES = [
     # (as the README quotes it, as the validator says it for the fixture, how to provoke it)
-    ("Input should be 'prefecture' or 'county_level' (got None)",
-     "Input should be 'prefecture' or 'county_level' (got None)", ("level: prefecture", "level: null")),
-    ("indicator: Input should be a valid string (got None)", "Input should be a valid string (got None)",
-     ("  - indicator: employment.training_sessions", "  - indicator: null")),
-    ("did you mean 'employment.job_service_events'?", "did you mean 'employment.training_sessions'?",
-     ("  - indicator: employment.training_sessions", "  - indicator: employment.training_session")),
-    ("unknown report 'zibo-2023'; this file's reports are: zibo-2024",
-     "unknown report 'sample-2024'; this file's reports are: sample-2023",
-     ("    report: sample-2023\n    quote: 开展各类培训活动122场", "    report: sample-2024\n    quote: 开展各类培训活动122场")),
-    ("does not exist under data/", "does not exist under data/",
-     ("source: sources/sample-2023.txt", "source: sources/sample-2042.txt")),
-    ("published is unknown: add published_note saying how the date was inferred",
-     "published is unknown: add published_note saying how the date was inferred",
-     ("published: 2024-01-15", "published: unknown")),
+    (
+        "Input should be 'prefecture' or 'county_level' (got None)",
+        "Input should be 'prefecture' or 'county_level' (got None)",
+        ("level: prefecture", "level: null"),
+    ),
+    (
+        "indicator: Input should be a valid string (got None)",
+        "Input should be a valid string (got None)",
+        ("  - indicator: employment.training_sessions", "  - indicator: null"),
+    ),
+    (
+        "did you mean 'employment.job_service_events'?",
+        "did you mean 'employment.training_sessions'?",
+        ("  - indicator: employment.training_sessions", "  - indicator: employment.training_session"),
+    ),
+    (
+        "unknown report 'zibo-2023'; this file's reports are: zibo-2024",
+        "unknown report 'sample-2024'; this file's reports are: sample-2023",
+        (
+            "    report: sample-2023\n    quote: 开展各类培训活动122场",
+            "    report: sample-2024\n    quote: 开展各类培训活动122场",
+        ),
+    ),
+    (
+        "does not exist under data/",
+        "does not exist under data/",
+        ("source: sources/sample-2023.txt", "source: sources/sample-2042.txt"),
+    ),
+    (
+        "published is unknown: add published_note saying how the date was inferred",
+        "published is unknown: add published_note saying how the date was inferred",
+        ("published: 2024-01-15", "published: unknown"),
+    ),
     ("differs from the file name", "differs from the file name", ("id: sample", "id: sample2")),
-    ("is not in the quote (numbers in the quote: 81)", "is not in the quote (numbers in the quote: 122)",
-     ("    value: 122\n", "    value: 221\n")),
+    (
+        "is not in the quote (numbers in the quote: 81)",
+        "is not in the quote (numbers in the quote: 122)",
+        ("    value: 122\n", "    value: 221\n"),
+    ),
     ("a percentage is at most 100", "a percentage is at most 100", ("    value: 98.5\n", "    value: 985\n")),
-    ("period starts 2024-12-31 after it ends 2024-01-01", "period starts 2023-12-31 after it ends 2023-01-01",
-     ("period: {start: 2023-01-01, end: 2023-12-31}", "period: {start: 2023-12-31, end: 2023-01-01}")),
-    ("YAML syntax: mapping values are not allowed in this context",
-     "YAML syntax: mapping values are not allowed in this context",
-     ("quote: 开展各类培训活动122场", "quote: 开展各类培训活动122场: 好")),
-    ("YAML syntax: found a tab character that violates indentation",
-     "YAML syntax: found a tab character that violates indentation", ("level: prefecture", "level: prefecture\n\tx: 1")),
+    (
+        "period starts 2024-12-31 after it ends 2024-01-01",
+        "period starts 2023-12-31 after it ends 2023-01-01",
+        ("period: {start: 2023-01-01, end: 2023-12-31}", "period: {start: 2023-12-31, end: 2023-01-01}"),
+    ),
+    (
+        "YAML syntax: mapping values are not allowed in this context",
+        "YAML syntax: mapping values are not allowed in this context",
+        ("quote: 开展各类培训活动122场", "quote: 开展各类培训活动122场: 好"),
+    ),
+    (
+        "YAML syntax: found a tab character that violates indentation",
+        "YAML syntax: found a tab character that violates indentation",
+        ("level: prefecture", "level: prefecture\n\tx: 1"),
+    ),
     ("unknown key 'valeu'", "unknown key 'valeu'", ("    value: 122\n", "    valeu: 122\n")),
     ("missing key 'value'", "missing key 'value'", ("    value: 122\n", "    valeu: 122\n")),
 ]

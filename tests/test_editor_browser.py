@@ -11,7 +11,6 @@ import os
 import re
 
 import pytest
-
 from browser_support import (
     CHROMIUM,
     CHROMIUM_MISSING,
@@ -64,7 +63,13 @@ def _with_page(drive, *args):
 def _type_into(page, label: str, text: str) -> None:
     """Fills a text area or input by its label and commits it (Streamlit reads it on blur)."""
     box = page.get_by_label(label, exact=False)
-    act_and_wait(page, lambda: (box.fill(text), box.press("Control+Enter") if box.evaluate("e => e.tagName") == "TEXTAREA" else box.press("Enter")))
+    act_and_wait(
+        page,
+        lambda: (
+            box.fill(text),
+            box.press("Control+Enter") if box.evaluate("e => e.tagName") == "TEXTAREA" else box.press("Enter"),
+        ),
+    )
 
 
 def test_article_to_preview_and_download_in_the_browser(app_url, tmp_path):

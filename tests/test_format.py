@@ -89,8 +89,18 @@ def test_format_significant(value, expected):
 
 @pytest.mark.parametrize(
     "word, expected",
-    [("sites", "site"), ("people", "person"), ("women", "woman"), ("children", "child"), ("families", "family"),
-     ("copies", "copy"), ("couples", "couple"), ("bases", "base"), ("news", "news"), ("pieces of news", "pieces of news")],
+    [
+        ("sites", "site"),
+        ("people", "person"),
+        ("women", "woman"),
+        ("children", "child"),
+        ("families", "family"),
+        ("copies", "copy"),
+        ("couples", "couple"),
+        ("bases", "base"),
+        ("news", "news"),
+        ("pieces of news", "pieces of news"),
+    ],
 )
 def test_singular(word, expected):
     assert singular(word) == expected
@@ -151,7 +161,10 @@ def test_format_period(args, expected):
         ((4_986_192, 2020, "census", True), "498.62万人（2020年人口普查）"),
         ((4_594_000, 2023, "resident_year_end", False), "459.40万人（2023年年末常住人口）（未核实）"),
         ((559_700, 2021, "resident_year_end", True, "en"), "559,700 (2021 year-end resident population)"),
-        ((4_594_000, 2023, "resident_year_end", False, "en"), "4,594,000 (2023 year-end resident population) (unverified)"),
+        (
+            (4_594_000, 2023, "resident_year_end", False, "en"),
+            "4,594,000 (2023 year-end resident population) (unverified)",
+        ),
         ((4_704_138, 2020, "census", True, "en"), "4,704,138 (2020 census)"),
     ],
 )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -61,111 +61,282 @@ class Case:
 OBS0 = "  - indicator: employment.training_sessions\n    value: 122\n    unit: 场\n    report: sample-2023\n    quote: 开展各类培训活动122场\n"
 
 CASES = [
-    Case("yaml-syntax", [("    value: 122\n", "    value: 122: 3\n")],
-         "YAML syntax: mapping values are not allowed", ": 3"),
-    Case("yaml-syntax-unclosed-flow", [("    unit: 场\n", "    unit: [场\n")],
-         "YAML syntax: did not find expected ',' or ']'", ": sample-2023\n    quote: 开展"),
+    Case(
+        "yaml-syntax",
+        [("    value: 122\n", "    value: 122: 3\n")],
+        "YAML syntax: mapping values are not allowed",
+        ": 3",
+    ),
+    Case(
+        "yaml-syntax-unclosed-flow",
+        [("    unit: 场\n", "    unit: [场\n")],
+        "YAML syntax: did not find expected ',' or ']'",
+        ": sample-2023\n    quote: 开展",
+    ),
     # the anchor itself is harmless; the editor is sent to the alias
-    Case("alias", [("  source: 测试用人口数\n", "  source: &src 测试用人口数\n"),
-                   ("    quote: 培训妇女1.5万余人\n", "    quote: 培训妇女1.2万余人\n    note: *src\n")],
-         "aliases (*name) are not allowed; write the value out in full", "*src"),
-    Case("duplicate-key", [("    quote: 开展各类培训活动122场\n", "    quote: 开展各类培训活动122场\n    unit: 场\n")],
-         "duplicate key 'unit'; each key may appear once", "unit: 场", nth=1),
-    Case("boolean-no-for-text", [("    publisher: 样例市妇联\n", "    publisher: NO\n")],
-         "'NO' would be read as a yes/no value; write true or false, or quote it", "NO"),
-    Case("boolean-yes-for-text", [("    quote: 儿童友好学校10个\n", "    quote: yes\n")],
-         "'yes' would be read as a yes/no value", "yes"),
-    Case("leading-zero", [("    value: 122\n", "    value: 012\n")],
-         "'012' has a leading zero, which YAML 1.1 reads as octal; write 12 or quote it", "012"),
-    Case("sexagesimal", [("    value: 122\n", "    value: 12:30\n")],
-         "'12:30' would be read as a base-60 number", "12:30"),
-    Case("impossible-date", [("    published: 2024-01-15\n", "    published: 2024-13-01\n")],
-         "'2024-13-01' is not a valid date", "2024-13-01"),
-    Case("file-too-large", [], "file is larger than 2 MB", None,
-         finish=lambda text: text + "# " + "x" * yamlio.MAX_BYTES + "\n"),
+    Case(
+        "alias",
+        [
+            ("  source: 测试用人口数\n", "  source: &src 测试用人口数\n"),
+            ("    quote: 培训妇女1.5万余人\n", "    quote: 培训妇女1.2万余人\n    note: *src\n"),
+        ],
+        "aliases (*name) are not allowed; write the value out in full",
+        "*src",
+    ),
+    Case(
+        "duplicate-key",
+        [("    quote: 开展各类培训活动122场\n", "    quote: 开展各类培训活动122场\n    unit: 场\n")],
+        "duplicate key 'unit'; each key may appear once",
+        "unit: 场",
+        nth=1,
+    ),
+    Case(
+        "boolean-no-for-text",
+        [("    publisher: 样例市妇联\n", "    publisher: NO\n")],
+        "'NO' would be read as a yes/no value; write true or false, or quote it",
+        "NO",
+    ),
+    Case(
+        "boolean-yes-for-text",
+        [("    quote: 儿童友好学校10个\n", "    quote: yes\n")],
+        "'yes' would be read as a yes/no value",
+        "yes",
+    ),
+    Case(
+        "leading-zero",
+        [("    value: 122\n", "    value: 012\n")],
+        "'012' has a leading zero, which YAML 1.1 reads as octal; write 12 or quote it",
+        "012",
+    ),
+    Case(
+        "sexagesimal",
+        [("    value: 122\n", "    value: 12:30\n")],
+        "'12:30' would be read as a base-60 number",
+        "12:30",
+    ),
+    Case(
+        "impossible-date",
+        [("    published: 2024-01-15\n", "    published: 2024-13-01\n")],
+        "'2024-13-01' is not a valid date",
+        "2024-13-01",
+    ),
+    Case(
+        "file-too-large",
+        [],
+        "file is larger than 2 MB",
+        None,
+        finish=lambda text: text + "# " + "x" * yamlio.MAX_BYTES + "\n",
+    ),
     # saved as GBK: located at the first character that is not UTF-8
-    Case("not-utf8", [], "file is not UTF-8 (byte 22); save it as UTF-8", "样例市",
-         finish=lambda text: text.encode("gbk")),
-    Case("not-a-mapping", [], "a city file is a mapping with id, name, ..., observations", None,
-         finish=lambda text: "- sample\n- city\n"),
-    Case("unknown-key-typo", [("    qualifier: more_than\n", "    qualifer: more_than\n")],
-         "observations.1.qualifer: unknown key 'qualifer'; check its spelling", "qualifer"),
-    Case("unknown-top-level-key", [("level: prefecture\n", "level: prefecture\nmayor: 某某\n")],
-         "mayor: unknown key 'mayor'", "mayor"),
+    Case(
+        "not-utf8",
+        [],
+        "file is not UTF-8 (byte 22); save it as UTF-8",
+        "样例市",
+        finish=lambda text: text.encode("gbk"),
+    ),
+    Case(
+        "not-a-mapping",
+        [],
+        "a city file is a mapping with id, name, ..., observations",
+        None,
+        finish=lambda text: "- sample\n- city\n",
+    ),
+    Case(
+        "unknown-key-typo",
+        [("    qualifier: more_than\n", "    qualifer: more_than\n")],
+        "observations.1.qualifer: unknown key 'qualifer'; check its spelling",
+        "qualifer",
+    ),
+    Case(
+        "unknown-top-level-key",
+        [("level: prefecture\n", "level: prefecture\nmayor: 某某\n")],
+        "mayor: unknown key 'mayor'",
+        "mayor",
+    ),
     # missing keys point at the mapping that lacks them
-    Case("missing-key", [(OBS0, OBS0.replace("    report: sample-2023\n", ""))],
-         "observations.0.report: missing key 'report'", "indicator: employment.training_sessions"),
-    Case("missing-top-level-key", [("province: {zh: 测试省, en: Testland}\n", "")],
-         "province: missing key 'province'", None),
-    Case("unknown-indicator", [("indicator: employment.training_sessions", "indicator: employment.trainng_sessions")],
-         "unknown indicator 'employment.trainng_sessions'; did you mean 'employment.training_sessions'?",
-         "employment.trainng_sessions"),
-    Case("unknown-report", [(OBS0, OBS0.replace("report: sample-2023", "report: sample-2022"))],
-         "observations.0.report: unknown report 'sample-2022'; this file's reports are: sample-2023", "sample-2022"),
-    Case("bad-qualifier-word", [("    qualifier: nearly\n", "    qualifier: almost\n")],
-         "Input should be 'exact', 'more_than', 'nearly' or 'about' (got 'almost')", "almost"),
+    Case(
+        "missing-key",
+        [(OBS0, OBS0.replace("    report: sample-2023\n", ""))],
+        "observations.0.report: missing key 'report'",
+        "indicator: employment.training_sessions",
+    ),
+    Case(
+        "missing-top-level-key",
+        [("province: {zh: 测试省, en: Testland}\n", "")],
+        "province: missing key 'province'",
+        None,
+    ),
+    Case(
+        "unknown-indicator",
+        [("indicator: employment.training_sessions", "indicator: employment.trainng_sessions")],
+        "unknown indicator 'employment.trainng_sessions'; did you mean 'employment.training_sessions'?",
+        "employment.trainng_sessions",
+    ),
+    Case(
+        "unknown-report",
+        [(OBS0, OBS0.replace("report: sample-2023", "report: sample-2022"))],
+        "observations.0.report: unknown report 'sample-2022'; this file's reports are: sample-2023",
+        "sample-2022",
+    ),
+    Case(
+        "bad-qualifier-word",
+        [("    qualifier: nearly\n", "    qualifier: almost\n")],
+        "Input should be 'exact', 'more_than', 'nearly' or 'about' (got 'almost')",
+        "almost",
+    ),
     # units that do not convert
-    Case("unit-households-for-sessions", [("    unit: 场\n", "    unit: 户\n")],
-         "observations.0.unit: unit '户' does not fit this indicator; expected one of 场, 场次, 期", "户"),
-    Case("unit-money-for-count", [("    unit: 万人\n", "    unit: 万元\n")],
-         "observations.1.unit: unit '万元' does not fit this indicator", "万元"),
-    Case("unit-percent-for-money", [("    unit: 元\n", "    unit: '%'\n")],
-         "observations.3.unit: unit '%' is not money; expected 元, 万元 or 亿元", "'%'"),
+    Case(
+        "unit-households-for-sessions",
+        [("    unit: 场\n", "    unit: 户\n")],
+        "observations.0.unit: unit '户' does not fit this indicator; expected one of 场, 场次, 期",
+        "户",
+    ),
+    Case(
+        "unit-money-for-count",
+        [("    unit: 万人\n", "    unit: 万元\n")],
+        "observations.1.unit: unit '万元' does not fit this indicator",
+        "万元",
+    ),
+    Case(
+        "unit-percent-for-money",
+        [("    unit: 元\n", "    unit: '%'\n")],
+        "observations.3.unit: unit '%' is not money; expected 元, 万元 or 亿元",
+        "'%'",
+    ),
     # quotes and numbers
-    Case("quote-not-in-source", [("quote: 开展各类培训活动122场", "quote: 开展各类讲座活动122场")],
-         "quote not found in the source text: it matches up to '开展各类' and then the article differs at '讲座活动122场'",
-         "开展各类讲座活动122场"),
-    Case("number-not-in-quote", [(OBS0, OBS0.replace("value: 122", "value: 123"))],
-         "value 123 场 is not in the quote (numbers in the quote: 122)", "开展各类培训活动122场"),
-    Case("number-without-its-multiplier", [("    value: 1.2\n", "    value: 12000\n")],
-         "value 12000 亿元 is not in the quote", "帮助女企业家争取贷款1.2亿元"),
+    Case(
+        "quote-not-in-source",
+        [("quote: 开展各类培训活动122场", "quote: 开展各类讲座活动122场")],
+        "quote not found in the source text: it matches up to '开展各类' and then the article differs at '讲座活动122场'",
+        "开展各类讲座活动122场",
+    ),
+    Case(
+        "number-not-in-quote",
+        [(OBS0, OBS0.replace("value: 122", "value: 123"))],
+        "value 123 场 is not in the quote (numbers in the quote: 122)",
+        "开展各类培训活动122场",
+    ),
+    Case(
+        "number-without-its-multiplier",
+        [("    value: 1.2\n", "    value: 12000\n")],
+        "value 12000 亿元 is not in the quote",
+        "帮助女企业家争取贷款1.2亿元",
+    ),
     # the value times its unit's multiplier must be the quote's number: 15000 万人 is 1.5亿
-    Case("number-multiplied-twice", [("    value: 1.5\n", "    value: 15000\n")],
-         "value 15000 万人 is not in the quote (numbers in the quote: 1.5万)", "培训妇女1.5万余人"),
-    Case("qualifier-exact-but-quote-has-yu", [("    qualifier: more_than\n", "")],
-         "qualifier is exact but the quote writes 余/多/超过 before or after 1.5万; expected qualifier: more_than",
-         "培训妇女1.5万余人"),
-    Case("qualifier-exact-but-quote-has-jin", [("    qualifier: nearly\n", "")],
-         "qualifier is exact but the quote writes 近 before or after 400; expected qualifier: nearly",
-         "调解婚姻家庭纠纷近400起"),
-    Case("qualifier-more-than-but-quote-exact", [(OBS0, OBS0.replace("    unit: 场\n", "    unit: 场\n    qualifier: more_than\n"))],
-         "qualifier is more_than but the quote writes no qualifier before or after 122; expected qualifier: exact",
-         "开展各类培训活动122场"),
+    Case(
+        "number-multiplied-twice",
+        [("    value: 1.5\n", "    value: 15000\n")],
+        "value 15000 万人 is not in the quote (numbers in the quote: 1.5万)",
+        "培训妇女1.5万余人",
+    ),
+    Case(
+        "qualifier-exact-but-quote-has-yu",
+        [("    qualifier: more_than\n", "")],
+        "qualifier is exact but the quote writes 余/多/超过 before or after 1.5万; expected qualifier: more_than",
+        "培训妇女1.5万余人",
+    ),
+    Case(
+        "qualifier-exact-but-quote-has-jin",
+        [("    qualifier: nearly\n", "")],
+        "qualifier is exact but the quote writes 近 before or after 400; expected qualifier: nearly",
+        "调解婚姻家庭纠纷近400起",
+    ),
+    Case(
+        "qualifier-more-than-but-quote-exact",
+        [(OBS0, OBS0.replace("    unit: 场\n", "    unit: 场\n    qualifier: more_than\n"))],
+        "qualifier is more_than but the quote writes no qualifier before or after 122; expected qualifier: exact",
+        "开展各类培训活动122场",
+    ),
     # periods and values
-    Case("observation-period-reversed",
-         [(OBS0, OBS0 + "    period: {start: 2023-12-31, end: 2023-01-01}\n")],
-         "observations.0.period: period starts 2023-12-31 after it ends 2023-01-01; expected start <= end",
-         "{start: 2023-12-31"),
-    Case("report-period-reversed", [("period: {start: 2023-01-01, end: 2023-12-31}", "period: {start: 2024-01-01, end: 2023-12-31}")],
-         "reports.sample-2023.period: period starts 2024-01-01 after it ends 2023-12-31", "{start: 2024-01-01"),
-    Case("negative-value", [("    value: 122\n", "    value: -5\n")],
-         "observations.0.value: Input should be greater than or equal to 0 (got -5)", "-5"),
-    Case("text-for-value", [("    value: 122\n", "    value: '122'\n")],
-         "observations.0.value: Input should be a valid number (got '122')", "'122'"),
-    Case("percent-over-100", [("    value: 98.5\n", "    value: 101.5\n"), ("覆盖率达98.5%", "覆盖率达101.5%")],
-         "observations.7.value: a percentage is at most 100 (got 101.5)", "101.5",
-         source_edits=[("覆盖率达98.5%", "覆盖率达101.5%")]),
-    Case("id-differs-from-stem", [("id: sample\n", "id: other\n")],
-         "id 'other' differs from the file name; expected 'sample'", "other"),
+    Case(
+        "observation-period-reversed",
+        [(OBS0, OBS0 + "    period: {start: 2023-12-31, end: 2023-01-01}\n")],
+        "observations.0.period: period starts 2023-12-31 after it ends 2023-01-01; expected start <= end",
+        "{start: 2023-12-31",
+    ),
+    Case(
+        "report-period-reversed",
+        [("period: {start: 2023-01-01, end: 2023-12-31}", "period: {start: 2024-01-01, end: 2023-12-31}")],
+        "reports.sample-2023.period: period starts 2024-01-01 after it ends 2023-12-31",
+        "{start: 2024-01-01",
+    ),
+    Case(
+        "negative-value",
+        [("    value: 122\n", "    value: -5\n")],
+        "observations.0.value: Input should be greater than or equal to 0 (got -5)",
+        "-5",
+    ),
+    Case(
+        "text-for-value",
+        [("    value: 122\n", "    value: '122'\n")],
+        "observations.0.value: Input should be a valid number (got '122')",
+        "'122'",
+    ),
+    Case(
+        "percent-over-100",
+        [("    value: 98.5\n", "    value: 101.5\n"), ("覆盖率达98.5%", "覆盖率达101.5%")],
+        "observations.7.value: a percentage is at most 100 (got 101.5)",
+        "101.5",
+        source_edits=[("覆盖率达98.5%", "覆盖率达101.5%")],
+    ),
+    Case(
+        "id-differs-from-stem",
+        [("id: sample\n", "id: other\n")],
+        "id 'other' differs from the file name; expected 'sample'",
+        "other",
+    ),
     # a second copy of the first observation, appended at the end
-    Case("duplicate-observation", [("    quote: 全市新经济组织妇联覆盖率达98.5%\n", "    quote: 全市新经济组织妇联覆盖率达98.5%\n" + OBS0)],
-         "same indicator, report, period and breakdown as the observation at line 20", "employment.training_sessions", nth=1),
-    Case("breakdown-part-beside-plain-value", [("    breakdown: {zh: 儿童友好学校, en: Child-friendly schools}\n", "")],
-         "child.friendly_sites: a value without breakdown stands beside parts of the same indicator, report and period (line 47)",
-         "- indicator: child.friendly_sites", nth=1),
-    Case("source-file-missing", [("    source: sources/sample-2023.txt\n", "    source: sources/missing.txt\n")],
-         "reports.sample-2023.source: sources/missing.txt does not exist under data/", "sources/missing.txt"),
-    Case("source-outside-sources", [("    source: sources/sample-2023.txt\n", "    source: ../etc/passwd\n")],
-         "reports.sample-2023.source: String should match pattern", "../etc/passwd"),
-    Case("published-unknown-without-note", [("    published: 2024-01-15\n", "    published: unknown\n")],
-         "reports.sample-2023: published is unknown: add published_note saying how the date was inferred",
-         "title: {zh: 样例市妇联2023年工作"),
-    Case("published-neither-date-nor-unknown", [("    published: 2024-01-15\n", "    published: soon\n")],
-         "reports.sample-2023.published: Input should be a valid date or 'unknown' (got 'soon')", "soon"),
-    Case("observation-not-a-mapping", [(OBS0, "  - 开展各类培训活动122场\n")],
-         "observations.0: Input should be a valid dictionary", "开展各类培训活动122场"),
-    Case("population-as-written", [("  value: 1000000\n", "  value: 100万\n")],
-         "population.value: Input should be a valid integer (got '100万')", "100万"),
+    Case(
+        "duplicate-observation",
+        [("    quote: 全市新经济组织妇联覆盖率达98.5%\n", "    quote: 全市新经济组织妇联覆盖率达98.5%\n" + OBS0)],
+        "same indicator, report, period and breakdown as the observation at line 20",
+        "employment.training_sessions",
+        nth=1,
+    ),
+    Case(
+        "breakdown-part-beside-plain-value",
+        [("    breakdown: {zh: 儿童友好学校, en: Child-friendly schools}\n", "")],
+        "child.friendly_sites: a value without breakdown stands beside parts of the same indicator, report and period (line 47)",
+        "- indicator: child.friendly_sites",
+        nth=1,
+    ),
+    Case(
+        "source-file-missing",
+        [("    source: sources/sample-2023.txt\n", "    source: sources/missing.txt\n")],
+        "reports.sample-2023.source: sources/missing.txt does not exist under data/",
+        "sources/missing.txt",
+    ),
+    Case(
+        "source-outside-sources",
+        [("    source: sources/sample-2023.txt\n", "    source: ../etc/passwd\n")],
+        "reports.sample-2023.source: String should match pattern",
+        "../etc/passwd",
+    ),
+    Case(
+        "published-unknown-without-note",
+        [("    published: 2024-01-15\n", "    published: unknown\n")],
+        "reports.sample-2023: published is unknown: add published_note saying how the date was inferred",
+        "title: {zh: 样例市妇联2023年工作",
+    ),
+    Case(
+        "published-neither-date-nor-unknown",
+        [("    published: 2024-01-15\n", "    published: soon\n")],
+        "reports.sample-2023.published: Input should be a valid date or 'unknown' (got 'soon')",
+        "soon",
+    ),
+    Case(
+        "observation-not-a-mapping",
+        [(OBS0, "  - 开展各类培训活动122场\n")],
+        "observations.0: Input should be a valid dictionary",
+        "开展各类培训活动122场",
+    ),
+    Case(
+        "population-as-written",
+        [("  value: 1000000\n", "  value: 100万\n")],
+        "population.value: Input should be a valid integer (got '100万')",
+        "100万",
+    ),
 ]
 
 
@@ -216,7 +387,7 @@ def test_fixture_city_is_valid(data_copy):
     city, problems = load.load_city(data_copy / "cities" / "sample.yaml", catalog, data_copy)
     assert problems == []
     assert city.header.id == "sample"
-    by_indicator = {obs.indicator: value for obs, value in zip(city.observations, city.canonical)}
+    by_indicator = {obs.indicator: value for obs, value in zip(city.observations, city.canonical, strict=True)}
     assert by_indicator["employment.loans_amount"] == pytest.approx(120_000_000)  # 1.2亿元
     assert by_indicator["employment.women_trained"] == pytest.approx(15_000)  # 1.5万人
     assert by_indicator["employment.funds"] == 8000
@@ -265,7 +436,9 @@ def test_bad_source_file(data_copy, source, fragment):
     path = data_copy / SOURCE
     changed = source(path.read_text(encoding="utf-8"))
     path.write_bytes(changed if isinstance(changed, bytes) else changed.encode("utf-8"))
-    _, problems = load.load_city(data_copy / "cities" / "sample.yaml", load.load_catalog(data_copy / "catalog.yaml"), data_copy)
+    _, problems = load.load_city(
+        data_copy / "cities" / "sample.yaml", load.load_catalog(data_copy / "catalog.yaml"), data_copy
+    )
     located = [p for p in problems if fragment in p.message]
     assert len(located) == 1, problems
     assert (located[0].line, located[0].col) == position(BASE, "sources/sample-2023.txt")
@@ -274,9 +447,14 @@ def test_bad_source_file(data_copy, source, fragment):
 
 def test_deleted_source_file(data_copy):
     (data_copy / SOURCE).unlink()
-    _, problems = load.load_city(data_copy / "cities" / "sample.yaml", load.load_catalog(data_copy / "catalog.yaml"), data_copy)
+    _, problems = load.load_city(
+        data_copy / "cities" / "sample.yaml", load.load_catalog(data_copy / "catalog.yaml"), data_copy
+    )
     assert [(p.line, p.col, p.message) for p in problems] == [
-        (*position(BASE, "sources/sample-2023.txt"), "reports.sample-2023.source: sources/sample-2023.txt does not exist under data/")
+        (
+            *position(BASE, "sources/sample-2023.txt"),
+            "reports.sample-2023.source: sources/sample-2023.txt does not exist under data/",
+        )
     ]
 
 
@@ -304,12 +482,17 @@ def test_problem_format_is_path_line_col_message(data_copy, monkeypatch):
     path.write_text(replace(BASE, "    value: 122\n", "    value: -5\n"), encoding="utf-8")
     _, problems = load.load_city(path, load.load_catalog(data_copy / "catalog.yaml"), data_copy)
     line, col = position(path.read_text(encoding="utf-8"), "-5")
-    assert str(problems[0]) == f"data/cities/sample.yaml:{line}:{col}: observations.0.value: Input should be greater than or equal to 0 (got -5)"
+    assert (
+        str(problems[0])
+        == f"data/cities/sample.yaml:{line}:{col}: observations.0.value: Input should be greater than or equal to 0 (got -5)"
+    )
     assert LOCATED.match(str(problems[0]))
 
 
 def test_unreadable_city_file(data_copy):
-    problems = load.load_city(data_copy / "cities" / "nothere.yaml", load.load_catalog(data_copy / "catalog.yaml"), data_copy)[1]
+    problems = load.load_city(
+        data_copy / "cities" / "nothere.yaml", load.load_catalog(data_copy / "catalog.yaml"), data_copy
+    )[1]
     assert [(p.line, p.col) for p in problems] == [(1, 1)]
     assert "cannot read the file: No such file or directory" in problems[0].message
 
@@ -349,7 +532,10 @@ def test_load_all_keeps_good_cities_and_the_problems_of_a_broken_one(data_copy):
     assert sorted(dataset.cities) == ["sample", "second"]
     assert dataset.failed_files == [str(broken)]
     assert [p.path for p in dataset.problems] == [str(broken)] * 2
-    assert [p.line for p in dataset.problems] == [position(text, "开展各类培训活动122场")[0], position(text, "调解婚姻家庭纠纷近400起")[0]]
+    assert [p.line for p in dataset.problems] == [
+        position(text, "开展各类培训活动122场")[0],
+        position(text, "调解婚姻家庭纠纷近400起")[0],
+    ]
 
     con = load.build_database(dataset)
     with con.cursor() as cur:
@@ -373,10 +559,16 @@ def test_city_files_are_in_name_order(data_copy):
 @pytest.mark.parametrize(
     "edit, fragment, anchor",
     [
-        (("unit: yuan\n    per_capita: true\n  rights", "unit: dollars\n    per_capita: true\n  rights"),
-         "indicators.employment.funds.unit: Input should be 'count', 'yuan' or 'percent' (got 'dollars')", "dollars"),
-        (("  rights:\n    order: 2\n", "  rights:\n    order: 2\n  rights:\n    order: 3\n"),
-         "duplicate key 'rights'", "rights:\n    order: 3"),
+        (
+            ("unit: yuan\n    per_capita: true\n  rights", "unit: dollars\n    per_capita: true\n  rights"),
+            "indicators.employment.funds.unit: Input should be 'count', 'yuan' or 'percent' (got 'dollars')",
+            "dollars",
+        ),
+        (
+            ("  rights:\n    order: 2\n", "  rights:\n    order: 2\n  rights:\n    order: 3\n"),
+            "duplicate key 'rights'",
+            "rights:\n    order: 3",
+        ),
         (("categories:\n", "categories: [\n"), "YAML syntax", None),
     ],
     ids=["bad-unit", "duplicate-category", "syntax"],
@@ -396,7 +588,7 @@ def test_broken_catalog_raises_located_problems(data_copy, edit, fragment, ancho
 
 def test_missing_catalog(data_copy):
     (data_copy / "catalog.yaml").unlink()
-    with pytest.raises(load.CatalogError, match="catalog.yaml:1:1: .*No such file"):
+    with pytest.raises(load.CatalogError, match=r"catalog\.yaml:1:1: .*No such file"):
         load.load_all(data_copy)
 
 
@@ -414,13 +606,26 @@ def fixture_db(data_copy):
 def test_tables_and_views(fixture_db):
     names = dict(fixture_db.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall())
     assert names == {
-        "categories": "BASE TABLE", "indicators": "BASE TABLE", "cities": "BASE TABLE", "reports": "BASE TABLE",
-        "observations": "BASE TABLE", "problems": "BASE TABLE",
-        "observations_full": "VIEW", "indicator_values": "VIEW",
+        "categories": "BASE TABLE",
+        "indicators": "BASE TABLE",
+        "cities": "BASE TABLE",
+        "reports": "BASE TABLE",
+        "observations": "BASE TABLE",
+        "problems": "BASE TABLE",
+        "observations_full": "VIEW",
+        "indicator_values": "VIEW",
     }
     counts = {t: fixture_db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in names}
-    assert counts == {"categories": 4, "indicators": 7, "cities": 1, "reports": 1, "observations": 8, "problems": 0,
-                      "observations_full": 8, "indicator_values": 7}
+    assert counts == {
+        "categories": 4,
+        "indicators": 7,
+        "cities": 1,
+        "reports": 1,
+        "observations": 8,
+        "problems": 0,
+        "observations_full": 8,
+        "indicator_values": 7,
+    }
 
 
 def test_observations_keep_the_value_as_written_beside_the_canonical_value(fixture_db):
@@ -452,7 +657,10 @@ def test_per_100k_and_sum_of_parts(fixture_db):
 
 def test_own_period_and_cumulative(data_copy):
     path = data_copy / "cities" / "sample.yaml"
-    path.write_text(replace(BASE, OBS0, OBS0 + "    period: {start: 2021-01-01, end: 2023-12-31}\n    cumulative: true\n"), encoding="utf-8")
+    path.write_text(
+        replace(BASE, OBS0, OBS0 + "    period: {start: 2021-01-01, end: 2023-12-31}\n    cumulative: true\n"),
+        encoding="utf-8",
+    )
     con = load.build_database(load.load_all(data_copy))
     row = con.execute(
         "SELECT period_start, period_end, own_period, cumulative FROM observations WHERE indicator_id = 'employment.training_sessions'"

@@ -81,4 +81,4 @@ def test_not_a_chinese_numeral(text):
 def test_mentions_keep_the_fields_the_validator_uses():
     (m,) = find_mentions("受益群众2.6万余人")
     assert (m.written, m.value, m.qualifier, m.unit) == ("2.6万", 26_000, "more_than", "人")
-    assert "受益群众2.6万余人"[m.start:m.end] == "2.6万余人"
+    assert "受益群众2.6万余人"[m.start : m.end] == "2.6万余人"

@@ -10,8 +10,19 @@ from metrics.text import SourceText, normalise
 
 # The export contract of issue 2: exactly these columns first, in this order.
 EXPORT_FIRST = [
-    "city_id", "indicator_id", "category_id", "value", "unit", "qualifier", "value_as_written",
-    "unit_as_written", "period_start", "period_end", "cumulative", "report_id", "quote",
+    "city_id",
+    "indicator_id",
+    "category_id",
+    "value",
+    "unit",
+    "qualifier",
+    "value_as_written",
+    "unit_as_written",
+    "period_start",
+    "period_end",
+    "cumulative",
+    "report_id",
+    "quote",
 ]
 
 
@@ -94,7 +105,8 @@ def test_coverage_counts_zero_for_unreported_categories(cur, shipped):
             reported.setdefault((city_id, obs.indicator.split(".")[0]), set()).add(obs.indicator)
     expected = {
         (city_id, category_id): len(reported.get((city_id, category_id), ()))
-        for city_id in shipped.cities for category_id in shipped.catalog.categories
+        for city_id in shipped.cities
+        for category_id in shipped.catalog.categories
     }
     assert {(r.city_id, r.category_id): r.n_indicators for r in frame.itertuples()} == expected
     assert 0 in expected.values()  # at least one city leaves a category out
@@ -122,7 +134,9 @@ def test_source_passage_in_a_traditional_article_shows_the_article_as_published(
 
 
 def test_every_source_passage_is_found_in_its_article(cur):
-    rows = cur.execute("SELECT observation_id, quote, source_text FROM observations JOIN reports USING (report_id)").fetchall()
+    rows = cur.execute(
+        "SELECT observation_id, quote, source_text FROM observations JOIN reports USING (report_id)"
+    ).fetchall()
     for obs_id, quote, source_text in rows:
         passage = queries.source_passage(cur, obs_id, context=30)
         assert normalise(passage["highlighted"]) == normalise(quote), obs_id
@@ -155,7 +169,9 @@ def test_cities(cur, shipped):
 
 def test_categories_in_catalog_order(cur, shipped):
     frame = queries.categories(cur)
-    assert list(frame["category_id"]) == sorted(shipped.catalog.categories, key=lambda c: shipped.catalog.categories[c].order)
+    assert list(frame["category_id"]) == sorted(
+        shipped.catalog.categories, key=lambda c: shipped.catalog.categories[c].order
+    )
     assert frame.set_index("category_id").loc["rights", "n_cities"] == 5
 
 
@@ -195,7 +211,10 @@ def test_article_with_quotes_rebuilds_the_article(cur):
     source = cur.execute("SELECT source_text FROM reports WHERE report_id = 'changyi-2023h1'").fetchone()[0]
     assert "".join(text for text, _ in segments) == SourceText.from_raw(source).body
     ids = {obs_id for _, obs_id in segments if obs_id is not None}
-    expected = {r[0] for r in cur.execute("SELECT observation_id FROM observations WHERE report_id = 'changyi-2023h1'").fetchall()}
+    expected = {
+        r[0]
+        for r in cur.execute("SELECT observation_id FROM observations WHERE report_id = 'changyi-2023h1'").fetchall()
+    }
     assert ids and ids <= expected
     assert queries.article_with_quotes(cur, "nothing") == []
 

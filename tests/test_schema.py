@@ -71,7 +71,11 @@ OBS_CASES = [
     ("indicator", "training_sessions", "should match pattern"),  # no category
     ("report", "Sample 2023", "should match pattern"),
     ("cumulative", "yes", "valid boolean"),
-    ("period", {"start": dt.date(2023, 12, 31), "end": dt.date(2023, 1, 1)}, "period starts 2023-12-31 after it ends 2023-01-01"),
+    (
+        "period",
+        {"start": dt.date(2023, 12, 31), "end": dt.date(2023, 1, 1)},
+        "period starts 2023-12-31 after it ends 2023-01-01",
+    ),
     ("period", {"start": "2023-01-01", "end": dt.date(2023, 1, 2)}, "valid date"),  # a quoted date stays text
     ("breakdown", {"zh": "学校"}, "Field required"),
     ("qualifer", "more_than", "Extra inputs are not permitted"),  # typo of a key
@@ -105,16 +109,37 @@ CITY_CASES = [
     (("population", "basis"), "estimate", ("population", "basis"), "'census' or 'resident_year_end'"),
     (("population", "verified"), "yes", ("population", "verified"), "valid boolean"),
     (("reports", "sample-2023", "published"), "unknown", ("reports", "sample-2023"), "add published_note"),
-    (("reports", "sample-2023", "published"), "2024-01-15", ("reports", "sample-2023", "published", "date"), "valid date"),
-    (("reports", "sample-2023", "source"), "../secrets.txt", ("reports", "sample-2023", "source"), "should match pattern"),
-    (("reports", "sample-2023", "source"), "sources/a b.txt", ("reports", "sample-2023", "source"), "should match pattern"),
+    (
+        ("reports", "sample-2023", "published"),
+        "2024-01-15",
+        ("reports", "sample-2023", "published", "date"),
+        "valid date",
+    ),
+    (
+        ("reports", "sample-2023", "source"),
+        "../secrets.txt",
+        ("reports", "sample-2023", "source"),
+        "should match pattern",
+    ),
+    (
+        ("reports", "sample-2023", "source"),
+        "sources/a b.txt",
+        ("reports", "sample-2023", "source"),
+        "should match pattern",
+    ),
     (("reports",), {}, ("reports",), "at least 1 item"),
-    (("reports", "sample-2023", "period"), {"start": dt.date(2024, 1, 1), "end": dt.date(2023, 1, 1)},
-     ("reports", "sample-2023", "period"), "after it ends"),
+    (
+        ("reports", "sample-2023", "period"),
+        {"start": dt.date(2024, 1, 1), "end": dt.date(2023, 1, 1)},
+        ("reports", "sample-2023", "period"),
+        "after it ends",
+    ),
 ]
 
 
-@pytest.mark.parametrize("path, bad, loc, fragment", CITY_CASES, ids=[".".join(c[0]) + f"={c[1]!r}" for c in CITY_CASES])
+@pytest.mark.parametrize(
+    "path, bad, loc, fragment", CITY_CASES, ids=[".".join(c[0]) + f"={c[1]!r}" for c in CITY_CASES]
+)
 def test_city_header_rejects(path, bad, loc, fragment):
     data = _city()
     target = data

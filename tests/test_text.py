@@ -98,7 +98,7 @@ def test_source_text_find_returns_offsets_in_the_original_body(quote, original):
     source = SourceText.from_raw(ARTICLE)
     start, end = source.find(quote)
     assert source.body[start:end] == original
-    assert source.raw[source.body_offset + start:source.body_offset + end] == original
+    assert source.raw[source.body_offset + start : source.body_offset + end] == original
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,12 @@ def test_to_canonical(value, unit, kind, accepts, expected):
 @pytest.mark.parametrize(
     "unit, kind, accepts, fragment",
     [
-        ("户", "count", SESSIONS, "unit '户' does not fit this indicator; expected one of 场, 场次, 期"),  # households for sessions
+        (
+            "户",
+            "count",
+            SESSIONS,
+            "unit '户' does not fit this indicator; expected one of 场, 场次, 期",
+        ),  # households for sessions
         ("万元", "count", PEOPLE, "unit '万元' does not fit this indicator"),  # money for a count
         ("元", "count", PEOPLE, "unit '元' does not fit"),
         ("%", "yuan", (), "unit '%' is not money; expected 元, 万元 or 亿元"),  # a share for money
@@ -64,4 +69,3 @@ def test_to_canonical_rejects(unit, kind, accepts, fragment):
     with pytest.raises(UnitError) as info:
         to_canonical(10, unit, kind, accepts)
     assert fragment in str(info.value)
-

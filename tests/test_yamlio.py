@@ -12,7 +12,12 @@ from metrics import yamlio
 def test_parse_plain_document():
     doc = yamlio.parse("id: sample\nvalue: 12\nshare: 98.5\nwhen: 2023-06-19\nok: true\nlist: [场, 人次]\n")
     assert doc.data == {
-        "id": "sample", "value": 12, "share": 98.5, "when": dt.date(2023, 6, 19), "ok": True, "list": ["场", "人次"],
+        "id": "sample",
+        "value": 12,
+        "share": 98.5,
+        "when": dt.date(2023, 6, 19),
+        "ok": True,
+        "list": ["场", "人次"],
     }
 
 

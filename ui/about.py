@@ -24,11 +24,15 @@ def denominators(view: View) -> pd.DataFrame:
     rows = []
     for _, city in cities.iterrows():
         own = reports[reports["city_id"] == city["city_id"]]
-        rows.append({
-            t("col.city"): pick(city, "name", lang),
-            t("col.level"): labels.level_text(city, lang),
-            t("col.period"): " / ".join(labels.period_text({**r, "cumulative": False}, lang) for _, r in own.iterrows()),
-            t("city.population"): labels.population_text(city, lang),
-            t("source"): city["population_source"],
-        })
+        rows.append(
+            {
+                t("col.city"): pick(city, "name", lang),
+                t("col.level"): labels.level_text(city, lang),
+                t("col.period"): " / ".join(
+                    labels.period_text({**r, "cumulative": False}, lang) for _, r in own.iterrows()
+                ),
+                t("city.population"): labels.population_text(city, lang),
+                t("source"): city["population_source"],
+            }
+        )
     return pd.DataFrame(rows)

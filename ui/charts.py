@@ -70,9 +70,19 @@ def config(filename: str) -> dict:
         "typesetMath": False,  # curated "$" is text, and MathJax is never loaded
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
         # Fixed axes: only the PNG download (and Streamlit's fullscreen) are of use.
-        "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
-                                   "autoScale2d", "resetScale2d", "toggleSpikelines", "hoverClosestCartesian",
-                                   "hoverCompareCartesian"],
+        "modeBarButtonsToRemove": [
+            "zoom2d",
+            "pan2d",
+            "select2d",
+            "lasso2d",
+            "zoomIn2d",
+            "zoomOut2d",
+            "autoScale2d",
+            "resetScale2d",
+            "toggleSpikelines",
+            "hoverClosestCartesian",
+            "hoverCompareCartesian",
+        ],
     }
 
 
@@ -88,8 +98,13 @@ def text_px(text: str, font: float) -> float:
     widths = []
     for line in re.split(r"<br\s*/?>", text):
         plain = _TAG.sub("", line)
-        plain = plain.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"') \
+        plain = (
+            plain.replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", '"')
             .replace("&#x27;", "'")
+        )
         widths.append(sum(font * (1.05 if ord(ch) > 0x2E80 else 0.56) for ch in plain))
     return max(widths, default=0.0)
 
@@ -142,11 +157,11 @@ def _layout_x(bars: list[Bar], texts: list[str], plot_width: float, sizes: Sizes
     longest label still reaches past the plot area (px), for the right margin."""
     best = max((b.value for b in bars), default=1.0) or 1.0
     reach = 0.0
-    for bar, text in zip(bars, texts):
+    for bar, text in zip(bars, texts, strict=True):
         label = text_px(text, sizes.font) + 10
         room = max(plot_width - label, plot_width * 0.3)  # a very long label: the bar keeps 30 %
         best = max(best, bar.value * plot_width / room)
-    for bar, text in zip(bars, texts):
+    for bar, text in zip(bars, texts, strict=True):
         end = bar.value / best * plot_width + text_px(text, sizes.font) + 10
         reach = max(reach, end - plot_width)
     return best, reach
@@ -182,8 +197,7 @@ def bar_chart(
         right = int(reach + 8)
 
     footer_px = int(len(footer_lines) * sizes.footer_font * 1.45) + 18
-    top = int(len(title_lines) * sizes.title * 1.3 + len(subtitle_lines) * sizes.font * 1.35
-              + sizes.font * 1.2) + 18
+    top = int(len(title_lines) * sizes.title * 1.3 + len(subtitle_lines) * sizes.font * 1.35 + sizes.font * 1.2) + 18
     two_lines = any("<br>" in t for t in texts) or any("<br>" in b.label for b in bars)
     bar_px = sizes.bar * (1.35 if two_lines else 1)
     height = int(top + max(len(bars), 1) * bar_px + footer_px + 12)
@@ -195,16 +209,26 @@ def bar_chart(
         "plot_bgcolor": "#ffffff",
         "title": {
             "text": "<br>".join(f"<b>{line}</b>" for line in title_lines),
-            "x": 0, "xanchor": "left", "xref": "container", "pad": {"l": EDGE},
+            "x": 0,
+            "xanchor": "left",
+            "xref": "container",
+            "pad": {"l": EDGE},
             # Plotly lifts a title of several lines by about 0.7 em at yanchor "top": put it back.
             "y": 1 - (10 + (0.72 * sizes.title if len(title_lines) > 1 else 0)) / height,
-            "yanchor": "top", "yref": "container",
+            "yanchor": "top",
+            "yref": "container",
             "font": {"size": sizes.title, "color": INK},
             "subtitle": {"text": "<br>".join(subtitle_lines), "font": {"size": sizes.font, "color": MUTED}},
         },
         "xaxis": {"visible": False, "range": [0, x_max], "fixedrange": True},
-        "yaxis": {"autorange": "reversed", "automargin": False, "fixedrange": True, "ticks": "",
-                  "tickfont": {"size": tick_font, "color": INK}, "ticklabelstandoff": 6},
+        "yaxis": {
+            "autorange": "reversed",
+            "automargin": False,
+            "fixedrange": True,
+            "ticks": "",
+            "tickfont": {"size": tick_font, "color": INK},
+            "ticklabelstandoff": 6,
+        },
         "showlegend": False,
         "bargap": 0.3,
         "hoverlabel": {"font": {"family": FONT, "size": sizes.font}, "align": "left", "bgcolor": "#ffffff"},
@@ -212,14 +236,23 @@ def bar_chart(
         "annotations": [],
     }
     if footer_lines:
-        layout["annotations"].append({
-            "text": "<br>".join(footer_lines),
-            # From the figure's left edge (the plot area starts after the city labels).
-            "x": 0, "xref": "paper", "xanchor": "left", "xshift": EDGE - left,
-            "y": 0, "yref": "paper", "yanchor": "top", "yshift": -8,
-            "showarrow": False, "align": "left",
-            "font": {"size": sizes.footer_font, "color": MUTED},
-        })
+        layout["annotations"].append(
+            {
+                "text": "<br>".join(footer_lines),
+                # From the figure's left edge (the plot area starts after the city labels).
+                "x": 0,
+                "xref": "paper",
+                "xanchor": "left",
+                "xshift": EDGE - left,
+                "y": 0,
+                "yref": "paper",
+                "yanchor": "top",
+                "yshift": -8,
+                "showarrow": False,
+                "align": "left",
+                "font": {"size": sizes.footer_font, "color": MUTED},
+            }
+        )
     trace = {
         "type": "bar",
         "orientation": "h",

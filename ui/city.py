@@ -61,8 +61,10 @@ def header(view: View, city) -> None:
     with st.container(border=True, key=f"city_{city['city_id']}"):
         st.markdown(f"### {render.md(pick(city, 'name', lang))} :gray[{render.md(pick(city, 'name', other))}]")
         st.markdown(render.md(f"{pick(city, 'province', lang)} · {labels.level_text(city, lang)}"))
-        st.markdown(f"**{render.md(t('city.population'))}**{render.md(t('colon'))}"
-                    f"{render.md(labels.population_text(city, lang))}")
+        st.markdown(
+            f"**{render.md(t('city.population'))}**{render.md(t('colon'))}"
+            f"{render.md(labels.population_text(city, lang))}"
+        )
         st.caption(render.md(f"{t('source')}{t('colon')}{city['population_source']} · {city['file']}"))
 
 
@@ -71,8 +73,13 @@ def report_box(view: View, report) -> None:
     title = report["title_en"] if lang == "en" else report["title_zh"]
     period = labels.period_text({**report, "cumulative": False}, lang)
     st.markdown(f"**{render.md(title)}**")
-    meta = [str(report["publisher"]), labels.published_text(report, lang), f"{t('period')}{t('colon')}{period}",
-            str(report["source_path"]), t("city.quotes_found", n=int(report["n_observations"]))]
+    meta = [
+        str(report["publisher"]),
+        labels.published_text(report, lang),
+        f"{t('period')}{t('colon')}{period}",
+        str(report["source_path"]),
+        t("city.quotes_found", n=int(report["n_observations"])),
+    ]
     st.caption(render.md(" · ".join(meta)))
     note = report.get("published_note")
     if note is not None and str(note) not in ("None", "nan"):
@@ -93,12 +100,15 @@ def indicators_by_category(view: View, city_id: str) -> None:
         if values.empty:
             empty.append(pick(category, "name", lang))
             continue
-        with st.expander(f"{render.md(pick(category, 'name', lang))} · {len(values['indicator_id'].unique())}",
-                         expanded=True):
+        with st.expander(
+            f"{render.md(pick(category, 'name', lang))} · {len(values['indicator_id'].unique())}", expanded=True
+        ):
             for _, row in values.iterrows():
-                line = (f"**{render.md(pick(row, 'indicator', lang))}**{render.md(t('colon'))}"
-                        f"{render.md(labels.value_text(row, lang) + labels.mixed_suffix(row, lang))} · "
-                        f"{render.md(labels.period_text(row, lang))}")
+                line = (
+                    f"**{render.md(pick(row, 'indicator', lang))}**{render.md(t('colon'))}"
+                    f"{render.md(labels.value_text(row, lang) + labels.mixed_suffix(row, lang))} · "
+                    f"{render.md(labels.period_text(row, lang))}"
+                )
                 if row["per_100k"] == row["per_100k"] and row["per_100k"] is not None:
                     line += f" · :gray[{render.md(labels.rate_text(row, lang))}]"
                 st.markdown(line)
@@ -108,8 +118,10 @@ def indicators_by_category(view: View, city_id: str) -> None:
                 if labels.is_sum(row):
                     st.caption(render.md(t("sum_of_parts.long", lang)))
                     for label, value, quote in labels.parts(row, lang):
-                        st.markdown(f"- {render.md(label)}{render.md(t('colon'))}{render.md(value)} — "
-                                    f":gray[{render.md_inline('“' + quote + '”')}]")
+                        st.markdown(
+                            f"- {render.md(label)}{render.md(t('colon'))}{render.md(value)} — "
+                            f":gray[{render.md_inline('“' + quote + '”')}]"
+                        )
                 else:
                     st.markdown(f":gray[{render.md_inline('“' + row['quotes'][0] + '”')}]")
                 if labels.has_text(row["notes"]):
@@ -123,8 +135,12 @@ def article(view: View, report, indicator_of: dict[int, str]) -> None:
     """The article as published, every curated quote highlighted and tagged with its indicator."""
     segments = frames.article_with_quotes(view.key, view.cur, report["report_id"])
     title = report["title_en"] if view.lang == "en" else report["title_zh"]
-    marked = [(text, obs_id is not None, indicator_of.get(obs_id) if obs_id is not None else None)
-              for text, obs_id in segments]
-    with st.expander(f"{render.md(title)} · {render.md(report['source_path'])}", expanded=True):
-        with st.container(height=640, border=False):
-            st.markdown(render.paragraphs(marked))
+    marked = [
+        (text, obs_id is not None, indicator_of.get(obs_id) if obs_id is not None else None)
+        for text, obs_id in segments
+    ]
+    with (
+        st.expander(f"{render.md(title)} · {render.md(report['source_path'])}", expanded=True),
+        st.container(height=640, border=False),
+    ):
+        st.markdown(render.paragraphs(marked))

@@ -46,7 +46,6 @@ def city_colours(city_ids) -> dict[str, str]:
     return colours
 
 
-
 def css_rules(colours: dict[str, str]) -> str:
     """CSS giving each city's card (`st.container(key="city_<id>")`) its colour as a left rule.
 

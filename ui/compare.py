@@ -71,16 +71,19 @@ def resolve(view: View) -> Controls:
     category = st.session_state["category"]
     values = frames.compare_category(view.key, view.cur, category)
     reporting = [c for c in city_ids if c in set(values["city_id"])]
-    state.claim("cities", reporting, state.parse_choices(city_ids),
-                lambda v: isinstance(v, list) and all(c in city_ids for c in v))
+    state.claim(
+        "cities",
+        reporting,
+        state.parse_choices(city_ids),
+        lambda v: isinstance(v, list) and all(c in city_ids for c in v),
+    )
     chosen = [c for c in city_ids if c in (st.session_state["cities"] or [])]  # option order
     mode = st.session_state["mode"]
     state.publish("category", category, default_category)
     state.publish("mode", mode, "absolute")
     state.publish("cities", chosen, reporting)
     view.share.update(category=category, cities=chosen, mode=mode)
-    return Controls(category_ids, category_names, default_category, city_ids, names, reporting, category, chosen,
-                    mode)
+    return Controls(category_ids, category_names, default_category, city_ids, names, reporting, category, chosen, mode)
 
 
 def widgets(view: View, controls: Controls) -> None:
@@ -93,17 +96,28 @@ def widgets(view: View, controls: Controls) -> None:
     c = controls
     # Every category in view, one click away (and no drop-down code for the browser to load).
     st.pills(
-        t("compare.category"), c.category_ids, key="category", required=True,
-        format_func=lambda i: c.category_names[i], on_change=_on_category_change,
+        t("compare.category"),
+        c.category_ids,
+        key="category",
+        required=True,
+        format_func=lambda i: c.category_names[i],
+        on_change=_on_category_change,
     )
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     left.pills(
-        t("compare.cities"), c.city_ids, key="cities", selection_mode="multi",
+        t("compare.cities"),
+        c.city_ids,
+        key="cities",
+        selection_mode="multi",
         format_func=lambda i: c.names[i] + ("" if i in c.reporting else f" · {t('not_reported')}"),
     )
     right.segmented_control(
-        t("compare.mode"), state.MODES, key="mode", required=True,
-        format_func=lambda m: t(f"mode.{m}"), width="stretch",
+        t("compare.mode"),
+        state.MODES,
+        key="mode",
+        required=True,
+        format_func=lambda m: t(f"mode.{m}"),
+        width="stretch",
     )
 
 
@@ -113,13 +127,15 @@ def build_panels(view: View, category: str, chosen: list[str], mode: str) -> lis
     Figures are built one at a time while the page draws them (`figure_for`), so the first
     chart reaches the browser before the others are built.
     """
-    return _panels(view.key, category, tuple(chosen), mode, view.lang, view.present,
-                   tuple(sorted(view.colours.items())), view)
+    return _panels(
+        view.key, category, tuple(chosen), mode, view.lang, view.present, tuple(sorted(view.colours.items())), view
+    )
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def _panels(key: str, category: str, chosen: tuple[str, ...], mode: str, lang: str, present: bool,
-            colours: tuple, _view: View) -> list[panels.Panel]:
+def _panels(
+    key: str, category: str, chosen: tuple[str, ...], mode: str, lang: str, present: bool, colours: tuple, _view: View
+) -> list[panels.Panel]:
     # Shared across sessions: panels are never modified after this returns.
     cities = frames.cities(key, _view.cur)
     names = {r["city_id"]: pick(r, "name", lang) for r in cities.to_dict("records")}
@@ -130,21 +146,49 @@ def _panels(key: str, category: str, chosen: tuple[str, ...], mode: str, lang: s
         by_indicator.setdefault(row["indicator_id"], []).append(row)
     indicators = frames.indicators(key, _view.cur, category)
     return [
-        panels.build(_view, indicator, by_indicator.get(indicator["indicator_id"], []), list(chosen), names, mode,
-                     category_name, with_figure=False)
+        panels.build(
+            _view,
+            indicator,
+            by_indicator.get(indicator["indicator_id"], []),
+            list(chosen),
+            names,
+            mode,
+            category_name,
+            with_figure=False,
+        )
         for indicator in indicators.to_dict("records")
     ]
 
 
 def figure_for(view: View, panel: panels.Panel, category: str, chosen: list[str], mode: str):
     """The panel's chart, built once per data version and view (cached)."""
-    return _figure(view.key, category, panel.indicator_id, tuple(chosen), mode, view.lang, view.present,
-                   tuple(sorted(view.colours.items())), view, panel)
+    return _figure(
+        view.key,
+        category,
+        panel.indicator_id,
+        tuple(chosen),
+        mode,
+        view.lang,
+        view.present,
+        tuple(sorted(view.colours.items())),
+        view,
+        panel,
+    )
 
 
 @st.cache_resource(max_entries=2048, show_spinner=False)
-def _figure(key: str, category: str, indicator_id: str, chosen: tuple[str, ...], mode: str, lang: str,
-            present: bool, colours: tuple, _view: View, _panel: panels.Panel):
+def _figure(
+    key: str,
+    category: str,
+    indicator_id: str,
+    chosen: tuple[str, ...],
+    mode: str,
+    lang: str,
+    present: bool,
+    colours: tuple,
+    _view: View,
+    _panel: panels.Panel,
+):
     # Shared across sessions: figures are never modified after this returns.
     return panels.figure(_view, _panel)
 
@@ -201,8 +245,14 @@ def _body(view: View, category: str, chosen: list[str], mode: str) -> None:
         _grid(view, shown, category, chosen, mode)
         empty = [p for p in built if not p.reported]
         if empty:
-            st.caption(render.md(t("compare.unreported_indicators",
-                                   names=join([pick(p.indicator, "name", view.lang) for p in empty]))))
+            st.caption(
+                render.md(
+                    t(
+                        "compare.unreported_indicators",
+                        names=join([pick(p.indicator, "name", view.lang) for p in empty]),
+                    )
+                )
+            )
     state.publish("indicator", st.session_state.get("indicator"), None)
     state.publish("source", st.session_state.get("source"), None)
     view.share.update(indicator=st.session_state.get("indicator"), source=st.session_state.get("source"))
@@ -236,9 +286,13 @@ def _grid(view: View, shown: list[panels.Panel], category: str, chosen: list[str
     # Drawn only when opened: a closed expander costs the first paint nothing.
     definitions = st.expander(t("compare.definitions", n=len(shown)), key=DEFINITIONS_OPEN, on_change="rerun")
     if definitions.open:
-        definitions.markdown("\n\n".join(
-            f"**{render.md(pick(p.indicator, 'name', view.lang))}**{render.md(t('colon'))}"
-            f"{panels.definition_text(p.indicator, view.lang)}" for p in shown))
+        definitions.markdown(
+            "\n\n".join(
+                f"**{render.md(pick(p.indicator, 'name', view.lang))}**{render.md(t('colon'))}"
+                f"{panels.definition_text(p.indicator, view.lang)}"
+                for p in shown
+            )
+        )
 
 
 def _split(compared: list[panels.Panel]) -> tuple[list[panels.Panel], list[panels.Panel]]:
@@ -251,9 +305,8 @@ def _split(compared: list[panels.Panel]) -> tuple[list[panels.Panel], list[panel
 def _chart_grid(view: View, shown: list[panels.Panel], category: str, chosen: list[str], mode: str) -> None:
     columns = st.columns(2, gap="medium")
     for index, panel in enumerate(shown):
-        with columns[index % 2]:
-            with st.container(border=True):
-                _draw(view, panel, category, chosen, mode)
+        with columns[index % 2], st.container(border=True):
+            _draw(view, panel, category, chosen, mode)
 
 
 def _more(view: View, more: list[panels.Panel], category: str, chosen: list[str], mode: str) -> None:
@@ -287,8 +340,14 @@ def _single_sources(view: View, single: list[panels.Panel]) -> None:
     indicator = st.session_state.get("indicator")
     open_id = indicator if indicator in cities and st.session_state.get("source") == cities[indicator] else None
     st.session_state[SINGLE_SOURCE] = open_id  # follows the URL: a closed source clears the choice
-    st.pills(t("source.show"), list(cities), key=SINGLE_SOURCE, format_func=names.get,
-             on_change=_on_single_source, args=(cities,))
+    st.pills(
+        t("source.show"),
+        list(cities),
+        key=SINGLE_SOURCE,
+        format_func=names.get,
+        on_change=_on_single_source,
+        args=(cities,),
+    )
     if open_id is not None:
         panel = next(p for p in single if p.indicator_id == open_id)
         panels.single_source(view, panel, _chart_key(view, panel))
@@ -305,8 +364,9 @@ def _chart_key(view: View, panel: panels.Panel) -> str:
 def _draw(view: View, panel: panels.Panel, category: str, chosen: list[str], mode: str) -> None:
     chart_key = _chart_key(view, panel)
     chart = figure_for(view, panel, category, chosen, mode)
-    selected = panels.show(view, panel, chart_key, f"{panel.indicator_id}_{mode}", _source_for(panel), chart,
-                           definition=True)
+    selected = panels.show(
+        view, panel, chart_key, f"{panel.indicator_id}_{mode}", _source_for(panel), chart, definition=True
+    )
     if selected is not None:
         panels.on_selection(panel.indicator_id, selected)
     if view.present:  # one indicator per screen: its definition in full under it
@@ -327,9 +387,23 @@ def _present(view: View, shown: list[panels.Panel], category: str, chosen: list[
     st.session_state["indicator"] = current
     index = ids.index(current)
     prev, where, nxt = st.columns([1, 3, 1], vertical_alignment="center")
-    prev.button(t("present.prev"), icon=":material/arrow_back:", key="present_prev", on_click=_step,
-                args=(ids, current, -1), width="stretch", disabled=len(ids) < 2)
+    prev.button(
+        t("present.prev"),
+        icon=":material/arrow_back:",
+        key="present_prev",
+        on_click=_step,
+        args=(ids, current, -1),
+        width="stretch",
+        disabled=len(ids) < 2,
+    )
     where.markdown(render.md(t("present.position", i=index + 1, n=len(ids))), text_alignment="center")
-    nxt.button(t("present.next"), icon=":material/arrow_forward:", key="present_next", on_click=_step,
-               args=(ids, current, 1), width="stretch", disabled=len(ids) < 2)
+    nxt.button(
+        t("present.next"),
+        icon=":material/arrow_forward:",
+        key="present_next",
+        on_click=_step,
+        args=(ids, current, 1),
+        width="stretch",
+        disabled=len(ids) < 2,
+    )
     _draw(view, shown[index], category, chosen, mode)

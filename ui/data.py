@@ -17,8 +17,9 @@ from ui.layout import View
 
 def _multi(name: str, label: str, options: list[str], names: dict[str, str], column) -> list[str]:
     state.claim(name, [], state.parse_choices(options), lambda v: isinstance(v, list) and all(o in options for o in v))
-    chosen = column.multiselect(label, options, key=name, format_func=lambda o: names.get(o, o),
-                                placeholder=t("data.all"))
+    chosen = column.multiselect(
+        label, options, key=name, format_func=lambda o: names.get(o, o), placeholder=t("data.all")
+    )
     chosen = [o for o in options if o in chosen]
     state.publish(name, chosen, [])
     return chosen
@@ -30,18 +31,34 @@ def filters(view: View) -> tuple[list[str], list[str], list[str], str]:
     categories = frames.categories(view.key, view.cur)
     indicators = frames.indicators(view.key, view.cur)
     columns = st.columns([1, 1.3, 1.6, 1.2])
-    city_ids = _multi("data_cities", t("col.city"), list(cities["city_id"]),
-                      {r["city_id"]: pick(r, "name", lang) for _, r in cities.iterrows()}, columns[0])
-    category_ids = _multi("data_categories", t("col.category"), list(categories["category_id"]),
-                          {r["category_id"]: pick(r, "name", lang) for _, r in categories.iterrows()}, columns[1])
+    city_ids = _multi(
+        "data_cities",
+        t("col.city"),
+        list(cities["city_id"]),
+        {r["city_id"]: pick(r, "name", lang) for _, r in cities.iterrows()},
+        columns[0],
+    )
+    category_ids = _multi(
+        "data_categories",
+        t("col.category"),
+        list(categories["category_id"]),
+        {r["category_id"]: pick(r, "name", lang) for _, r in categories.iterrows()},
+        columns[1],
+    )
     shown_indicators = indicators if not category_ids else indicators[indicators["category_id"].isin(category_ids)]
-    indicator_ids = _multi("data_indicators", t("col.indicator"), list(shown_indicators["indicator_id"]),
-                           {r["indicator_id"]: pick(r, "name", lang) for _, r in shown_indicators.iterrows()},
-                           columns[2])
+    indicator_ids = _multi(
+        "data_indicators",
+        t("col.indicator"),
+        list(shown_indicators["indicator_id"]),
+        {r["indicator_id"]: pick(r, "name", lang) for _, r in shown_indicators.iterrows()},
+        columns[2],
+    )
     state.claim("q", "", lambda raw: raw[:100])
     query = columns[3].text_input(t("data.search"), key="q", max_chars=100)
     state.publish("q", query, "")
-    view.share.update(data_cities=city_ids, data_categories=category_ids, data_indicators=indicator_ids, q=query or None)
+    view.share.update(
+        data_cities=city_ids, data_categories=category_ids, data_indicators=indicator_ids, q=query or None
+    )
     return city_ids, category_ids, indicator_ids, query
 
 
@@ -56,8 +73,15 @@ def select(rows: pd.DataFrame, city_ids, category_ids, indicator_ids, query: str
         mask &= rows["indicator_id"].isin(indicator_ids)
     if query.strip():
         needle = query.strip().lower()
-        text = (rows["quote"].fillna("") + " " + rows["note"].fillna("") + " " + rows["breakdown_zh"].fillna("")
-                + " " + rows["breakdown_en"].fillna("")).str.lower()
+        text = (
+            rows["quote"].fillna("")
+            + " "
+            + rows["note"].fillna("")
+            + " "
+            + rows["breakdown_zh"].fillna("")
+            + " "
+            + rows["breakdown_en"].fillna("")
+        ).str.lower()
         mask &= text.str.contains(needle, regex=False)
     return rows[mask]
 
@@ -69,26 +93,44 @@ def table(view: View, rows: pd.DataFrame) -> pd.DataFrame:
     def text(value) -> str:
         return "" if value is None or str(value) in ("nan", "None") else str(value)
 
-    return pd.DataFrame([
-        {
-            t("col.city"): pick(r, "city", lang),
-            t("col.category"): pick(r, "category", lang),
-            t("col.indicator"): pick(r, "indicator", lang),
-            t("col.value"): labels.value_text(r, lang),
-            t("col.period"): labels.period_text(r, lang),
-            t("col.breakdown"): text(r["breakdown_en" if lang == "en" else "breakdown_zh"]),
-            t("col.per_100k"): labels.rate_text(r, lang, with_unit=False),
-            t("col.quote"): r["quote"],
-            t("col.note"): text(r["note"]),
-            t("col.as_written"): f"{fmt.format_number(float(r['value_as_written']), 4)} {r['unit_as_written']}",
-            t("col.report"): r["report_id"],
-            t("col.published"): labels.published_cell(r, lang),
-            t("col.source"): r["source_path"],
-        }
-        for r in rows.to_dict("records")
-    ], columns=[t(c) for c in ("col.city", "col.category", "col.indicator", "col.value", "col.period",
-                               "col.breakdown", "col.per_100k", "col.quote", "col.note", "col.as_written",
-                               "col.report", "col.published", "col.source")])
+    return pd.DataFrame(
+        [
+            {
+                t("col.city"): pick(r, "city", lang),
+                t("col.category"): pick(r, "category", lang),
+                t("col.indicator"): pick(r, "indicator", lang),
+                t("col.value"): labels.value_text(r, lang),
+                t("col.period"): labels.period_text(r, lang),
+                t("col.breakdown"): text(r["breakdown_en" if lang == "en" else "breakdown_zh"]),
+                t("col.per_100k"): labels.rate_text(r, lang, with_unit=False),
+                t("col.quote"): r["quote"],
+                t("col.note"): text(r["note"]),
+                t("col.as_written"): f"{fmt.format_number(float(r['value_as_written']), 4)} {r['unit_as_written']}",
+                t("col.report"): r["report_id"],
+                t("col.published"): labels.published_cell(r, lang),
+                t("col.source"): r["source_path"],
+            }
+            for r in rows.to_dict("records")
+        ],
+        columns=[
+            t(c)
+            for c in (
+                "col.city",
+                "col.category",
+                "col.indicator",
+                "col.value",
+                "col.period",
+                "col.breakdown",
+                "col.per_100k",
+                "col.quote",
+                "col.note",
+                "col.as_written",
+                "col.report",
+                "col.published",
+                "col.source",
+            )
+        ],
+    )
 
 
 def downloads(view: View, shown: pd.DataFrame) -> None:
@@ -110,37 +152,62 @@ def downloads(view: View, shown: pd.DataFrame) -> None:
         data = exports.data_frame(rows, indicators, lang)
         used = exports.sources_frame(reports, cities, list(rows["report_id"].unique()))
         row = st.container(horizontal=True)
-        row.download_button(t("data.csv"), data=lambda d=data: exports.csv_bytes(d),
-                                   file_name=f"federation_{name}.csv", mime="text/csv",
-                                   icon=":material/download:", key=f"csv_{name}", on_click="ignore")
-        row.download_button(t("data.csv_sources"), data=lambda s=used: exports.csv_bytes(s),
-                                   file_name=f"federation_{name}_sources.csv", mime="text/csv",
-                                   icon=":material/download:", key=f"csv_sources_{name}", on_click="ignore")
-        row.download_button(t("data.csv_notes"), data=lambda: exports.csv_bytes(notes),
-                                   file_name="federation_notes.csv", mime="text/csv",
-                                   icon=":material/download:", key=f"csv_notes_{name}", on_click="ignore")
         row.download_button(
-            t("data.excel"), data=lambda d=data, s=used: exports.excel_bytes(d, s, notes),
+            t("data.csv"),
+            data=lambda d=data: exports.csv_bytes(d),
+            file_name=f"federation_{name}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key=f"csv_{name}",
+            on_click="ignore",
+        )
+        row.download_button(
+            t("data.csv_sources"),
+            data=lambda s=used: exports.csv_bytes(s),
+            file_name=f"federation_{name}_sources.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key=f"csv_sources_{name}",
+            on_click="ignore",
+        )
+        row.download_button(
+            t("data.csv_notes"),
+            data=lambda: exports.csv_bytes(notes),
+            file_name="federation_notes.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key=f"csv_notes_{name}",
+            on_click="ignore",
+        )
+        row.download_button(
+            t("data.excel"),
+            data=lambda d=data, s=used: exports.excel_bytes(d, s, notes),
             file_name=f"federation_{name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            icon=":material/download:", key=f"xlsx_{name}", on_click="ignore",
+            icon=":material/download:",
+            key=f"xlsx_{name}",
+            on_click="ignore",
         )
 
 
 def reports_table(view: View) -> pd.DataFrame:
     lang = view.lang
     reports = frames.reports(view.key, view.cur)
-    return pd.DataFrame({
-        t("col.city"): [pick(r, "city", lang) for _, r in reports.iterrows()],
-        t("col.title"): [r["title_en"] if lang == "en" else r["title_zh"] for _, r in reports.iterrows()],
-        t("col.publisher"): list(reports["publisher"]),
-        t("col.published"): [labels.published_cell(r, lang) for _, r in reports.iterrows()],
-        t("col.period"): [labels.period_text({**r, "cumulative": False}, lang) for _, r in reports.iterrows()],
-        t("col.observations"): list(reports["n_observations"]),
-        t("col.source"): list(reports["source_path"]),
-        t("col.url"): [r["url"] if r["url"] is not None and str(r["url"]) != "nan" else "" for _, r in reports.iterrows()],
-        t("col.id"): list(reports["report_id"]),
-    })
+    return pd.DataFrame(
+        {
+            t("col.city"): [pick(r, "city", lang) for _, r in reports.iterrows()],
+            t("col.title"): [r["title_en"] if lang == "en" else r["title_zh"] for _, r in reports.iterrows()],
+            t("col.publisher"): list(reports["publisher"]),
+            t("col.published"): [labels.published_cell(r, lang) for _, r in reports.iterrows()],
+            t("col.period"): [labels.period_text({**r, "cumulative": False}, lang) for _, r in reports.iterrows()],
+            t("col.observations"): list(reports["n_observations"]),
+            t("col.source"): list(reports["source_path"]),
+            t("col.url"): [
+                r["url"] if r["url"] is not None and str(r["url"]) != "nan" else "" for _, r in reports.iterrows()
+            ],
+            t("col.id"): list(reports["report_id"]),
+        }
+    )
 
 
 PUBLISHED_PX = 132  # "2023-06-19" and "发布日期不详" whole
@@ -165,8 +232,13 @@ def body(view: View) -> None:
     city_ids, category_ids, indicator_ids, query = filters(view)
     shown = select(rows, city_ids, category_ids, indicator_ids, query)
     st.caption(render.md(t("data.rows", n=len(shown), total=len(rows))))
-    st.dataframe(table(view, shown), width="stretch", hide_index=True, height=460,
-                 column_config={t("col.published"): st.column_config.TextColumn(width=PUBLISHED_PX)})
+    st.dataframe(
+        table(view, shown),
+        width="stretch",
+        hide_index=True,
+        height=460,
+        column_config={t("col.published"): st.column_config.TextColumn(width=PUBLISHED_PX)},
+    )
     downloads(view, shown)
     st.subheader(t("data.reports"))
     st.caption(render.md(t("data.reports_caption")))

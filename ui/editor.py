@@ -44,10 +44,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "page, then download the files and commit them to data/ as usual. Nothing is saved on the server.",
     ),
     "article.header": ("① 文章", "1. Article"),
-    "article.paste": ("粘贴文章全文（简体、繁体、带拼音注音均可）", "Paste the article (simplified, traditional, with pinyin: all fine)"),
+    "article.paste": (
+        "粘贴文章全文（简体、繁体、带拼音注音均可）",
+        "Paste the article (simplified, traditional, with pinyin: all fine)",
+    ),
     "article.upload": ("或上传文本文件（UTF-8，最大 1 MB）", "Or upload a text file (UTF-8, at most 1 MB)"),
-    "article.too_large": ("文章超过 {mb} MB，请只粘贴一篇报道。", "The article is larger than {mb} MB; paste one news article."),
-    "article.empty": ("粘贴或上传一篇文章后，这里会列出其中的数字。", "Paste or upload an article to see the numbers in it."),
+    "article.too_large": (
+        "文章超过 {mb} MB，请只粘贴一篇报道。",
+        "The article is larger than {mb} MB; paste one news article.",
+    ),
+    "article.empty": (
+        "粘贴或上传一篇文章后，这里会列出其中的数字。",
+        "Paste or upload an article to see the numbers in it.",
+    ),
     "candidates.caption": (
         "找到 {n} 个候选数字，其中 {m} 个有建议指标；另有 {k} 个数字已排除（年份、日期、序号、名称中的数字等）。"
         "勾选“采用”，按需修改指标、数值、单位和限定词。",
@@ -67,13 +76,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.col": ("列", "Column"),
     "col.message": ("问题", "Problem"),
     "skipped": ("已排除的 {k} 个数字及原因", "The {k} numbers left out, and why"),
-    "article.view": ("原文（候选数字已标出，标签为编号和指标）", "The article (candidates highlighted, tagged with number and indicator)"),
-    "city_id": ("城市代码（小写拼音，如 suqian；也是文件名）", "City id (lower-case pinyin, e.g. suqian; also the file name)"),
-    "city_id.bad": ("城市代码只能包含小写字母、数字和下划线，并以字母开头。", "A city id is lower-case letters, digits and _, starting with a letter."),
+    "article.view": (
+        "原文（候选数字已标出，标签为编号和指标）",
+        "The article (candidates highlighted, tagged with number and indicator)",
+    ),
+    "city_id": (
+        "城市代码（小写拼音，如 suqian；也是文件名）",
+        "City id (lower-case pinyin, e.g. suqian; also the file name)",
+    ),
+    "city_id.bad": (
+        "城市代码只能包含小写字母、数字和下划线，并以字母开头。",
+        "A city id is lower-case letters, digits and _, starting with a letter.",
+    ),
     "build": ("用采用的 {n} 条生成城市文件", "Build the city file from the {n} used"),
     "built": ("城市文件已生成，见下方 ②。", "The city file is built: see 2 below."),
     "yaml.header": ("② 城市文件", "2. City file"),
-    "yaml.paste": ("城市文件（YAML），可直接在此编辑；按 Ctrl+Enter 校验", "City file (YAML); edit it here, Ctrl+Enter to check"),
+    "yaml.paste": (
+        "城市文件（YAML），可直接在此编辑；按 Ctrl+Enter 校验",
+        "City file (YAML); edit it here, Ctrl+Enter to check",
+    ),
     "yaml.upload": ("或上传城市文件（.yaml，最大 500 KB）", "Or upload a city file (.yaml, at most 500 KB)"),
     "yaml.empty": (
         "在上方用候选数据生成，或粘贴、上传一个城市文件。也可以在命令行运行 `python -m metrics new-city <代码>` 获取空白模板。",
@@ -81,11 +102,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "writes a blank template.",
     ),
     "yaml.source": (
-        "原文来源：{what}。", "Source text used for the quotes: {what}.",
+        "原文来源：{what}。",
+        "Source text used for the quotes: {what}.",
     ),
     "yaml.source.article": ("上方 ① 的文章", "the article in 1 above"),
     "yaml.source.saved": ("data/sources/ 中已保存的文件", "the files saved in data/sources/"),
-    "valid": ("校验通过：{n} 条数据，每条原文都在文章中找到。", "Valid: {n} observations, every quote found in the article."),
+    "valid": (
+        "校验通过：{n} 条数据，每条原文都在文章中找到。",
+        "Valid: {n} observations, every quote found in the article.",
+    ),
     "problems": ("{n} 处问题。按行号修改后再校验：", "{n} problems. Fix them by line number, then check again:"),
     "lines": ("带行号查看城市文件", "The city file with line numbers"),
     "preview.header": ("③ 预览与下载", "3. Preview and download"),
@@ -93,7 +118,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "预览已开启：分类对比、城市档案等页面现在包含「{city}」（仅本次会话可见，未保存）。",
         "Preview on: the compare, city and other pages now include “{city}” (this session only, not saved).",
     ),
-    "preview.beside": ("新城市与已有城市：各分类报告的指标数", "The new city beside the others: indicators reported per category"),
+    "preview.beside": (
+        "新城市与已有城市：各分类报告的指标数",
+        "The new city beside the others: indicators reported per category",
+    ),
     "preview.compare": ("在分类对比中查看", "See it in Compare by category"),
     "preview.city": ("查看城市档案", "See its city profile"),
     "preview.stop": ("结束预览", "End the preview"),
@@ -106,7 +134,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Put the city file in data/cities/ and the article in data/sources/, run `python -m metrics validate`, "
         "then commit.",
     ),
-    "download.invalid": ("城市文件尚有问题，下载后请继续修改。", "The city file still has problems; keep fixing it after download."),
+    "download.invalid": (
+        "城市文件尚有问题，下载后请继续修改。",
+        "The city file still has problems; keep fixing it after download.",
+    ),
 }
 
 
@@ -211,18 +242,20 @@ def candidate_frame(candidates: list[draft.Candidate]) -> pd.DataFrame:
 def apply_edits(candidates: list[draft.Candidate], edited: pd.DataFrame) -> list[draft.Candidate]:
     """The candidates the editor uses, with the indicator, value, unit and qualifier as edited."""
     used = []
-    for candidate, row in zip(candidates, edited.itertuples(index=False)):
+    for candidate, row in zip(candidates, edited.itertuples(index=False), strict=False):
         if not row.use:
             continue
         indicator = row.indicator if isinstance(row.indicator, str) else ""
-        used.append(dataclasses.replace(
-            candidate,
-            indicator=indicator,
-            confidence=candidate.confidence if indicator == candidate.indicator else None,
-            value_as_written=float(row.value) if pd.notna(row.value) else candidate.value_as_written,
-            unit_as_written=str(row.unit or "").strip(),
-            qualifier=row.qualifier if row.qualifier in QUALIFIERS else candidate.qualifier,
-        ))
+        used.append(
+            dataclasses.replace(
+                candidate,
+                indicator=indicator,
+                confidence=candidate.confidence if indicator == candidate.indicator else None,
+                value_as_written=float(row.value) if pd.notna(row.value) else candidate.value_as_written,
+                unit_as_written=str(row.unit or "").strip(),
+                qualifier=row.qualifier if row.qualifier in QUALIFIERS else candidate.qualifier,
+            )
+        )
     return used
 
 
@@ -243,8 +276,11 @@ def article_segments(body: str, spans: list[tuple[int, int, str]]) -> list[tuple
 
 def problem_frame(problems: list[load.Problem]) -> pd.DataFrame:
     return pd.DataFrame(
-        {t("col.line"): [p.line for p in problems], t("col.col"): [p.col for p in problems],
-         t("col.message"): [messages.translate(p.message, state.lang()) for p in problems]}
+        {
+            t("col.line"): [p.line for p in problems],
+            t("col.col"): [p.col for p in problems],
+            t("col.message"): [messages.translate(p.message, state.lang()) for p in problems],
+        }
     )
 
 
@@ -274,8 +310,14 @@ def article_section(view: View) -> str:
     _restore(ARTICLE)
     left, right = st.columns([3, 2])
     left.text_area(t("article.paste"), key=ARTICLE, height=160)
-    right.file_uploader(t("article.upload"), type=["txt"], key=ARTICLE_FILE, max_upload_size=1,
-                        on_change=_on_upload, args=(ARTICLE_FILE, ARTICLE, preview.MAX_ARTICLE_BYTES, "article"))
+    right.file_uploader(
+        t("article.upload"),
+        type=["txt"],
+        key=ARTICLE_FILE,
+        max_upload_size=1,
+        on_change=_on_upload,
+        args=(ARTICLE_FILE, ARTICLE, preview.MAX_ARTICLE_BYTES, "article"),
+    )
     _upload_error(ARTICLE_FILE)
     article = _keep(ARTICLE)
     if not article.strip():
@@ -288,8 +330,9 @@ def article_section(view: View) -> str:
     result = _draft(article, load.fingerprint(store.data_dir()))
     catalog = saved_dataset().catalog
     candidates = result.candidates
-    st.caption(t("candidates.caption", n=len(candidates), m=sum(1 for c in candidates if c.indicator),
-                 k=len(result.skipped)))
+    st.caption(
+        t("candidates.caption", n=len(candidates), m=sum(1 for c in candidates if c.indicator), k=len(result.skipped))
+    )
     table_col, article_col = st.columns([3, 2])
     with table_col:
         edited = st.data_editor(
@@ -302,27 +345,34 @@ def article_section(view: View) -> str:
                 "use": st.column_config.CheckboxColumn(t("col.use"), width="small"),
                 "n": st.column_config.NumberColumn(t("col.n"), width="small"),
                 "written": st.column_config.TextColumn(t("col.written"), width="small"),
-                "indicator": st.column_config.SelectboxColumn(t("col.indicator"), options=list(catalog.indicators),
-                                                              width="medium"),
+                "indicator": st.column_config.SelectboxColumn(
+                    t("col.indicator"), options=list(catalog.indicators), width="medium"
+                ),
                 "value": st.column_config.NumberColumn(t("col.value"), min_value=0, format="%g"),
                 "unit": st.column_config.TextColumn(t("col.unit"), width="small"),
-                "qualifier": st.column_config.SelectboxColumn(t("col.qualifier"), options=list(QUALIFIERS),
-                                                              required=True, width="small"),
-                "confidence": st.column_config.ProgressColumn(t("col.confidence"), min_value=0, max_value=1,
-                                                              format="%.2f", width="small"),
+                "qualifier": st.column_config.SelectboxColumn(
+                    t("col.qualifier"), options=list(QUALIFIERS), required=True, width="small"
+                ),
+                "confidence": st.column_config.ProgressColumn(
+                    t("col.confidence"), min_value=0, max_value=1, format="%.2f", width="small"
+                ),
                 "quote": st.column_config.TextColumn(t("col.quote"), width="large"),
             },
         )
         used = apply_edits(candidates, edited)
         with st.expander(t("skipped", k=len(result.skipped))):
             reasons = [messages.translate(s.reason, state.lang()) for s in result.skipped]
-            st.dataframe(pd.DataFrame({t("col.written"): [s.written for s in result.skipped],
-                                       t("col.message"): reasons}),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame({t("col.written"): [s.written for s in result.skipped], t("col.message"): reasons}),
+                hide_index=True,
+                width="stretch",
+            )
     with article_col:
         st.caption(t("article.view"))
-        spans = [(c.start, c.end, f"{n} {ind if isinstance(ind, str) and ind else '?'}")
-                 for n, (c, ind) in enumerate(zip(candidates, edited["indicator"]), 1)]
+        spans = [
+            (c.start, c.end, f"{n} {ind if isinstance(ind, str) and ind else '?'}")
+            for n, (c, ind) in enumerate(zip(candidates, edited["indicator"], strict=True), 1)
+        ]
         with st.container(height=560, border=True):
             st.markdown(render.paragraphs(article_segments(result.source.body, spans)))
 
@@ -337,8 +387,14 @@ def article_section(view: View) -> str:
     if uploaded is not None:
         name = uploaded.name
     yaml_text = draft.to_yaml(dataclasses.replace(result, candidates=used), catalog, city_id or None, name)
-    st.button(t("build", n=len(used)), type="primary", icon=":material/description:", on_click=_set_text,
-              args=(YAML, yaml_text), key="editor_build")
+    st.button(
+        t("build", n=len(used)),
+        type="primary",
+        icon=":material/description:",
+        on_click=_set_text,
+        args=(YAML, yaml_text),
+        key="editor_build",
+    )
     return article
 
 
@@ -348,16 +404,23 @@ def city_file_section(view: View, article: str) -> tuple[load.CityData | None, s
     _restore(YAML)
     left, right = st.columns([3, 1])
     left.text_area(t("yaml.paste"), key=YAML, height=420)
-    right.file_uploader(t("yaml.upload"), type=["yaml", "yml"], key=YAML_FILE, max_upload_size=1,
-                        on_change=_on_upload, args=(YAML_FILE, YAML, preview.MAX_CITY_BYTES, "city file"))
+    right.file_uploader(
+        t("yaml.upload"),
+        type=["yaml", "yml"],
+        key=YAML_FILE,
+        max_upload_size=1,
+        on_change=_on_upload,
+        args=(YAML_FILE, YAML, preview.MAX_CITY_BYTES, "city file"),
+    )
     _upload_error(YAML_FILE)
     text = _keep(YAML)
     if not text.strip():
         st.info(t("yaml.empty"))
         return None, ""
     dataset = saved_dataset()
-    city, problems = preview.validate_city(text, dataset.catalog, store.data_dir(), article or None,
-                                           st.session_state.get(_YAML_NAME))
+    city, problems = preview.validate_city(
+        text, dataset.catalog, store.data_dir(), article or None, st.session_state.get(_YAML_NAME)
+    )
     right.caption(t("yaml.source", what=t("yaml.source.article") if article else t("yaml.source.saved")))
     if problems:
         st.error(t("problems", n=len(problems)), icon=":material/error:")
@@ -388,18 +451,19 @@ def preview_section(view: View, city: load.CityData | None, text: str, article: 
         _stop_preview()  # an invalid file: an older preview would show stale data
     digest = _digest(text, article, load.fingerprint(store.data_dir()))
     stopped = city is not None and st.session_state.get(_PREVIEW_STOPPED) == digest
-    if city is not None and not stopped:
-        if st.session_state.get(_PREVIEW_DIGEST) != digest:
-            base = saved_dataset()
-            dataset = preview.with_city(base, city)
-            stems = tuple(p.stem for p in load.city_files(store.data_dir())) + (city.header.id,)
-            st.session_state[store.PREVIEW_KEY] = store.Store.from_dataset(
-                dataset, city_files=stems, preview_city=city.header.id)
-            st.session_state[_PREVIEW_DIGEST] = digest
+    if city is not None and not stopped and st.session_state.get(_PREVIEW_DIGEST) != digest:
+        base = saved_dataset()
+        dataset = preview.with_city(base, city)
+        stems = (*tuple(p.stem for p in load.city_files(store.data_dir())), city.header.id)
+        st.session_state[store.PREVIEW_KEY] = store.Store.from_dataset(
+            dataset, city_files=stems, preview_city=city.header.id
+        )
+        st.session_state[_PREVIEW_DIGEST] = digest
     current = st.session_state.get(store.PREVIEW_KEY)
     if current is None and stopped:
-        st.button(t("preview.restart"), icon=":material/visibility:", on_click=_restart_preview,
-                  key="editor_restart_preview")
+        st.button(
+            t("preview.restart"), icon=":material/visibility:", on_click=_restart_preview, key="editor_restart_preview"
+        )
     elif current is None:
         st.info(t("preview.off"))
     else:
@@ -416,8 +480,13 @@ def preview_section(view: View, city: load.CityData | None, text: str, article: 
             _page_link("compare", t("preview.compare"), icon=":material/bar_chart:")
         with links[1]:
             _page_link("city", t("preview.city"), icon=":material/location_city:", city=city_id)
-        links[2].button(t("preview.stop"), icon=":material/visibility_off:", on_click=_stop_preview,
-                        args=(digest if city is not None else None,), key="editor_stop_preview")
+        links[2].button(
+            t("preview.stop"),
+            icon=":material/visibility_off:",
+            on_click=_stop_preview,
+            args=(digest if city is not None else None,),
+            key="editor_stop_preview",
+        )
     if text.strip():
         downloads(city, text, article)
 
@@ -429,15 +498,27 @@ def downloads(city: load.CityData | None, text: str, article: str) -> None:
         st.caption(t("download.invalid"))
     st.caption(t("download.help"))
     left, right = st.columns(2)
-    left.download_button(t("download.yaml", name=f"{stem}.yaml"), text.encode("utf-8"), file_name=f"{stem}.yaml",
-                         mime="application/yaml", icon=":material/download:", on_click="ignore",
-                         key="editor_download_yaml")
+    left.download_button(
+        t("download.yaml", name=f"{stem}.yaml"),
+        text.encode("utf-8"),
+        file_name=f"{stem}.yaml",
+        mime="application/yaml",
+        icon=":material/download:",
+        on_click="ignore",
+        key="editor_download_yaml",
+    )
     if article:
         source_name, source_text = f"{stem}.txt", preview.source_file_text(article)
         if city is not None:
             report_id, report = next(iter(city.header.reports.items()))
             source_name = Path(report.source).name
             source_text = city.sources.get(report_id, source_text)
-        right.download_button(t("download.source", name=source_name), source_text.encode("utf-8"),
-                              file_name=source_name, mime="text/plain", icon=":material/download:",
-                              on_click="ignore", key="editor_download_source")
+        right.download_button(
+            t("download.source", name=source_name),
+            source_text.encode("utf-8"),
+            file_name=source_name,
+            mime="text/plain",
+            icon=":material/download:",
+            on_click="ignore",
+            key="editor_download_source",
+        )

@@ -16,34 +16,82 @@ from metrics import format as fmt
 from metrics.queries import EXPORT_COLUMNS
 
 NOTES: list[tuple[str, str, str]] = [
-    ("city_id", "城市编号（与 data/cities/<id>.yaml 文件名相同）", "City id (the name of its file data/cities/<id>.yaml)"),
+    (
+        "city_id",
+        "城市编号（与 data/cities/<id>.yaml 文件名相同）",
+        "City id (the name of its file data/cities/<id>.yaml)",
+    ),
     ("indicator_id", "指标编号（见 data/catalog.yaml）", "Indicator id (see data/catalog.yaml)"),
     ("category_id", "分类编号", "Category id"),
-    ("value", "标准单位下的数值：计数为个数，金额为元，比例为百分数（0–100）",
-     "Value in the canonical unit: counts as numbers, money in yuan, shares in percent (0-100)"),
+    (
+        "value",
+        "标准单位下的数值：计数为个数，金额为元，比例为百分数（0–100）",
+        "Value in the canonical unit: counts as numbers, money in yuan, shares in percent (0-100)",
+    ),
     ("unit", "标准单位", "Canonical unit"),
-    ("qualifier", "限定：exact 确数；more_than 余/多/超过（以上）；nearly 近（略少于）；about 约",
-     "Qualifier: exact; more_than (余/多/超过); nearly (近); about (约)"),
-    ("value_as_written", "原文写法的数值（单位见 unit_as_written）", "The number as the article writes it (see unit_as_written)"),
-    ("unit_as_written", "原文写法的单位（如 万元、万人、场）", "The unit as the article writes it (万元, 万人, 场 ...)"),
-    ("period_start / period_end", "数值覆盖的时期；默认为报道覆盖的时期", "The period the value covers; by default its report's period"),
-    ("cumulative", "true 表示截至 period_end 的累计数，而非当期数", "true: a running total up to period_end, not the period's own figure"),
+    (
+        "qualifier",
+        "限定：exact 确数；more_than 余/多/超过（以上）；nearly 近（略少于）；about 约",
+        "Qualifier: exact; more_than (余/多/超过); nearly (近); about (约)",
+    ),
+    (
+        "value_as_written",
+        "原文写法的数值（单位见 unit_as_written）",
+        "The number as the article writes it (see unit_as_written)",
+    ),
+    (
+        "unit_as_written",
+        "原文写法的单位（如 万元、万人、场）",
+        "The unit as the article writes it (万元, 万人, 场 ...)",
+    ),
+    (
+        "period_start / period_end",
+        "数值覆盖的时期；默认为报道覆盖的时期",
+        "The period the value covers; by default its report's period",
+    ),
+    (
+        "cumulative",
+        "true 表示截至 period_end 的累计数，而非当期数",
+        "true: a running total up to period_end, not the period's own figure",
+    ),
     ("report_id", "报道编号，见来源表", "Report id, see the sources table"),
-    ("quote", "原文中逐字引用的句子（简体）", "The sentence quoted word for word from the article (simplified Chinese)"),
-    ("breakdown_zh / breakdown_en", "分项名称：原文只给出分项时，总数为各分项之和", "Part label: where the article gives only parts, the total is their sum"),
-    ("per_100k", "每10万常住人口的数值 = value ÷ population × 100000", "Per 100,000 residents = value ÷ population × 100,000"),
-    ("population, population_year, population_basis, population_verified",
-     "人口分母、年份、口径（census 普查 / resident_year_end 年末常住人口）、是否核实",
-     "Population denominator, its year, basis (census / resident_year_end) and whether it is verified"),
-    ("value_shown / period_shown", "界面上显示的数值与时期（含限定符号 + ≈ ~）", "Value and period as the dashboard shows them (with the marks + ≈ ~)"),
-    ("未报告 / not reported", "某市未报告的指标没有数据行；没有数据不等于零", "A city that does not report an indicator has no row; no row is not zero"),
+    (
+        "quote",
+        "原文中逐字引用的句子（简体）",
+        "The sentence quoted word for word from the article (simplified Chinese)",
+    ),
+    (
+        "breakdown_zh / breakdown_en",
+        "分项名称：原文只给出分项时，总数为各分项之和",
+        "Part label: where the article gives only parts, the total is their sum",
+    ),
+    (
+        "per_100k",
+        "每10万常住人口的数值 = value ÷ population × 100000",
+        "Per 100,000 residents = value ÷ population × 100,000",
+    ),
+    (
+        "population, population_year, population_basis, population_verified",
+        "人口分母、年份、口径（census 普查 / resident_year_end 年末常住人口）、是否核实",
+        "Population denominator, its year, basis (census / resident_year_end) and whether it is verified",
+    ),
+    (
+        "value_shown / period_shown",
+        "界面上显示的数值与时期（含限定符号 + ≈ ~）",
+        "Value and period as the dashboard shows them (with the marks + ≈ ~)",
+    ),
+    (
+        "未报告 / not reported",
+        "某市未报告的指标没有数据行；没有数据不等于零",
+        "A city that does not report an indicator has no row; no row is not zero",
+    ),
 ]
 
 
 def data_frame(rows: pd.DataFrame, indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Export rows with the documented columns first, then context and the displayed strings."""
     frame = rows.copy()
-    words = dict(zip(indicators["indicator_id"], indicators[f"measure_word_{lang}"]))
+    words = dict(zip(indicators["indicator_id"], indicators[f"measure_word_{lang}"], strict=True))
     shown = []
     for _, row in frame.iterrows():
         word = str(words.get(row["indicator_id"], row["unit"]))
@@ -60,12 +108,31 @@ def data_frame(rows: pd.DataFrame, indicators: pd.DataFrame, lang: str) -> pd.Da
 def sources_frame(reports: pd.DataFrame, cities: pd.DataFrame, report_ids: list[str] | None = None) -> pd.DataFrame:
     """One row per report (those in `report_ids`, or all), with its city's denominator."""
     frame = reports if report_ids is None else reports[reports["report_id"].isin(report_ids)]
-    population = cities[["city_id", "population", "population_year", "population_basis", "population_verified",
-                         "population_source"]]
+    population = cities[
+        ["city_id", "population", "population_year", "population_basis", "population_verified", "population_source"]
+    ]
     frame = frame.merge(population, on="city_id", how="left")
-    columns = ["report_id", "city_id", "city_zh", "city_en", "title_zh", "title_en", "publisher", "published",
-               "published_note", "period_start", "period_end", "source_path", "url", "n_observations",
-               "population", "population_year", "population_basis", "population_verified", "population_source"]
+    columns = [
+        "report_id",
+        "city_id",
+        "city_zh",
+        "city_en",
+        "title_zh",
+        "title_en",
+        "publisher",
+        "published",
+        "published_note",
+        "period_start",
+        "period_end",
+        "source_path",
+        "url",
+        "n_observations",
+        "population",
+        "population_year",
+        "population_basis",
+        "population_verified",
+        "population_source",
+    ]
     return frame[[c for c in columns if c in frame.columns]]
 
 

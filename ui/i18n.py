@@ -80,7 +80,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "population": ("人口（分母）", "Population (denominator)"),
     "breakdown": ("分项", "Part"),
     "footer.marks": ("+ 余/以上 · ≈ 近 · ~ 约", "+ more than · ≈ nearly · ~ about"),
-    "footer.source_site": ("数据：各市妇联公开报道，人工整理", "Data: city women's federation reports, curated by hand"),
+    "footer.source_site": (
+        "数据：各市妇联公开报道，人工整理",
+        "Data: city women's federation reports, curated by hand",
+    ),
     # --- overview ---
     "overview.cities": ("城市", "Cities"),
     "overview.cities_caption": (
@@ -91,7 +94,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.card.counts": ("{n} 个指标 · {k} 个分类", "{n} {n:indicator|indicators} · {k} {k:category|categories}"),
     "overview.card.population": ("人口 {population}", "Population {population}"),
     "overview.card.open": ("城市档案", "City profile"),
-    "overview.coverage": ("覆盖情况：各城市在各分类报告的指标数", "Coverage: indicators each city reports, by category"),
+    "overview.coverage": (
+        "覆盖情况：各城市在各分类报告的指标数",
+        "Coverage: indicators each city reports, by category",
+    ),
     "overview.coverage_caption": (
         "空白格表示该市未报告此分类的任何指标（不是零）。",
         "An empty cell means the city reports no indicator in that category (which is not zero).",
@@ -138,7 +144,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "compare.denominators": ("人口分母", "Denominators"),
     "compare.definition": ("定义", "Definition"),
-    "compare.definitions": ("本页 {n} 个指标的定义与可比性", "Definitions and comparability of the {n} {n:indicator|indicators} shown"),
+    "compare.definitions": (
+        "本页 {n} 个指标的定义与可比性",
+        "Definitions and comparability of the {n} {n:indicator|indicators} shown",
+    ),
     "compare.more": ("另外 {n} 个指标的对比图：{names}", "{n} more {n:comparison|comparisons}: {names}"),
     "compare.single_heading": ("仅一个城市报告的指标", "Indicators only one city reports"),
     "compare.single_help": (

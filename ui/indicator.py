@@ -32,10 +32,17 @@ def choose(view: View) -> dict | None:
         chosen, mode = st.session_state["indicator"], st.session_state["mode"]
     else:
         left, right = st.columns([2.2, 1.2], vertical_alignment="bottom")
-        chosen = left.selectbox(t("indicator.choose"), ids, key="indicator", format_func=names.get,
-                                on_change=state.forget, args=("source",))
-        mode = right.segmented_control(t("compare.mode"), state.MODES, key="mode", required=True,
-                                       format_func=lambda m: t(f"mode.{m}"), width="stretch")
+        chosen = left.selectbox(
+            t("indicator.choose"), ids, key="indicator", format_func=names.get, on_change=state.forget, args=("source",)
+        )
+        mode = right.segmented_control(
+            t("compare.mode"),
+            state.MODES,
+            key="mode",
+            required=True,
+            format_func=lambda m: t(f"mode.{m}"),
+            width="stretch",
+        )
     state.publish("indicator", chosen, default)
     state.publish("mode", mode, "absolute")
     view.share.update(indicator=chosen, mode=mode)
@@ -56,12 +63,25 @@ def body(view: View) -> None:
     city_ids = list(cities["city_id"])
     names = {r["city_id"]: pick(r, "name", lang) for _, r in cities.iterrows()}
     state.claim("source", None, state.parse_choice(city_ids), lambda v: v is None or v in city_ids)
-    panel = panels.build(view, indicator, values.to_dict("records"), city_ids, names, mode, indicator["category_name"],
-                         sizes=charts.PRESENT if view.present else charts.WIDE)
+    panel = panels.build(
+        view,
+        indicator,
+        values.to_dict("records"),
+        city_ids,
+        names,
+        mode,
+        indicator["category_name"],
+        sizes=charts.PRESENT if view.present else charts.WIDE,
+    )
     chart, _ = st.columns([3, 2]) if not view.present else (st.container(), None)
     with chart:
-        selected = panels.show(view, panel, f"indicator_chart_{'p' if view.present else 'n'}",
-                               f"{indicator['indicator_id']}_{mode}", st.session_state.get("source"))
+        selected = panels.show(
+            view,
+            panel,
+            f"indicator_chart_{'p' if view.present else 'n'}",
+            f"{indicator['indicator_id']}_{mode}",
+            st.session_state.get("source"),
+        )
     if selected:
         st.session_state["source"] = selected
     elif selected == "":
@@ -88,8 +108,9 @@ def describe(view: View, indicator: dict) -> None:
     st.markdown(render.md(pick(indicator, "definition", lang)))
     notes = pick(indicator, "notes", lang)
     if notes and notes not in ("nan", "None"):
-        st.info(f"**{render.md(t('indicator.notes'))}**{render.md(t('colon'))}{render.md(notes)}",
-                icon=":material/info:")
+        st.info(
+            f"**{render.md(t('indicator.notes'))}**{render.md(t('colon'))}{render.md(notes)}", icon=":material/info:"
+        )
 
 
 def table(view: View, values: pd.DataFrame) -> pd.DataFrame:
@@ -101,17 +122,19 @@ def table(view: View, values: pd.DataFrame) -> pd.DataFrame:
             quote = "\n".join(f"{label} {value}: “{q}”" for label, value, q in labels.parts(row, lang))
         else:
             quote = f"“{row['quotes'][0]}”"
-        rows.append({
-            t("col.city"): pick(row, "city", lang),
-            t("col.value"): labels.value_text(row, lang) + labels.mixed_suffix(row, lang),  # parts: own column
-            t("col.period"): labels.period_text(row, lang),
-            t("col.per_100k"): labels.rate_text(row, lang, with_unit=False),
-            t("col.population"): labels.population_text(row, lang),
-            t("col.parts"): str(int(row["n_parts"])) if labels.is_sum(row) else "",
-            t("col.quote"): quote,
-            t("col.report"): row["report_title_en"] if lang == "en" else row["report_title_zh"],
-            t("col.publisher"): row["publisher"],
-            t("col.published"): labels.published_text(row, lang),
-            t("col.note"): row["notes"] if row["notes"] is not None and str(row["notes"]) != "nan" else "",
-        })
+        rows.append(
+            {
+                t("col.city"): pick(row, "city", lang),
+                t("col.value"): labels.value_text(row, lang) + labels.mixed_suffix(row, lang),  # parts: own column
+                t("col.period"): labels.period_text(row, lang),
+                t("col.per_100k"): labels.rate_text(row, lang, with_unit=False),
+                t("col.population"): labels.population_text(row, lang),
+                t("col.parts"): str(int(row["n_parts"])) if labels.is_sum(row) else "",
+                t("col.quote"): quote,
+                t("col.report"): row["report_title_en"] if lang == "en" else row["report_title_zh"],
+                t("col.publisher"): row["publisher"],
+                t("col.published"): labels.published_text(row, lang),
+                t("col.note"): row["notes"] if row["notes"] is not None and str(row["notes"]) != "nan" else "",
+            }
+        )
     return pd.DataFrame(rows)

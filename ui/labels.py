@@ -32,8 +32,14 @@ def value_text(row: Any, lang: str | None = None, short: bool = False) -> str:
     and hovers keep the exact value.
     """
     lang = _lang(lang)
-    return fmt.format_value(float(row["value"]), row["qualifier"], row["unit_kind"], measure_word(row, lang),
-                            lang, significant=3 if short else None)
+    return fmt.format_value(
+        float(row["value"]),
+        row["qualifier"],
+        row["unit_kind"],
+        measure_word(row, lang),
+        lang,
+        significant=3 if short else None,
+    )
 
 
 def measure_word(row: Any, lang: str | None = None, written: Any = None) -> str:
@@ -61,7 +67,7 @@ def mixed_words(row: Any) -> bool:
 
 
 def sum_suffix(row: Any, lang: str | None = None) -> str:
-    """"（2项之和）" after a value that adds parts ("各项计量单位不同" when they are counted
+    """ "（2项之和）" after a value that adds parts ("各项计量单位不同" when they are counted
     differently); "" for any other value."""
     if not is_sum(row):
         return ""
@@ -96,8 +102,11 @@ def rate_text(row: Any, lang: str | None = None, with_unit: bool = True, short: 
         return "—"
     if row["unit_kind"] == "yuan":
         prefix, suffix = fmt.QUALIFIER_MARKS.get(row["qualifier"], ("", ""))
-        number = prefix + fmt.format_value(float(value), "exact", "yuan", lang=lang,
-                                           significant=3 if short else None) + suffix
+        number = (
+            prefix
+            + fmt.format_value(float(value), "exact", "yuan", lang=lang, significant=3 if short else None)
+            + suffix
+        )
     else:
         word = measure_word(row, lang)
         number = f"{fmt.format_per_100k(float(value), row['qualifier'], lang)} {word}".strip()
@@ -145,13 +154,16 @@ def period_text(row: Any, lang: str | None = None) -> str:
 def population_text(row: Any, lang: str | None = None) -> str:
     """The denominator: "498.62万人（2020年人口普查）", with "unverified" when it is."""
     return fmt.format_population(
-        int(row["population"]), int(row["population_year"]), row["population_basis"],
-        bool(row["population_verified"]), _lang(lang),
+        int(row["population"]),
+        int(row["population_year"]),
+        row["population_basis"],
+        bool(row["population_verified"]),
+        _lang(lang),
     )
 
 
 def level_text(city: Any, lang: str | None = None) -> str:
-    """"地级市" or "县级市（潍坊市代管）"."""
+    """ "地级市" or "县级市（潍坊市代管）"."""
     lang = _lang(lang)
     level = t(f"level.{city['level']}", lang)
     parent = pick(city, "parent", lang) if not _is_missing(city.get("parent_zh")) else ""
@@ -175,7 +187,7 @@ def date_text(value: Any) -> str:
 
 
 def published_text(row: Any, lang: str | None = None) -> str:
-    """"发布于 2023-06-19" or "发布日期不详"."""
+    """ "发布于 2023-06-19" or "发布日期不详"."""
     lang = _lang(lang)
     published = row.get("published") if hasattr(row, "get") else row["published"]
     if _is_missing(published) or published is None or str(published) in ("NaT", "None"):
@@ -198,8 +210,9 @@ def parts(row: Any, lang: str | None = None) -> list[tuple[str, str, str]]:
     out = []
     words = _field(row, "part_words")
     words = list(words) if words is not None else [None] * len(labels)
-    for label, value, qualifier, quote, word in zip(labels, row["part_values"], row["part_qualifiers"], row["quotes"],
-                                                    words):
+    for label, value, qualifier, quote, word in zip(
+        labels, row["part_values"], row["part_qualifiers"], row["quotes"], words, strict=True
+    ):
         text = fmt.format_value(float(value), qualifier, row["unit_kind"], measure_word(row, lang, word or ""), lang)
         out.append((label or "", text, quote))
     return out

@@ -84,8 +84,9 @@ def _open_store(present: bool) -> Any:
     except CatalogError as exc:
         st.html(_BASE_CSS + (_PRESENT_CSS if present else ""))
         st.error(t("catalog.broken"))
-        st.code("\n".join(located(p.path, p.line, p.col, p.message) for p in exc.problems), language=None,
-                wrap_lines=True)
+        st.code(
+            "\n".join(located(p.path, p.line, p.col, p.message) for p in exc.problems), language=None, wrap_lines=True
+        )
         st.stop()
 
 
@@ -122,10 +123,16 @@ def page(path: str, title_key: str) -> Iterator[View]:
         view = View(path, lang, present, data, key, cur, colour_map, preview)
         if present:
             # A row sized by its content: the larger type of presentation mode never wraps the buttons.
-            bar = st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute",
-                               key="present_bar")
-            bar.button(t("present.exit"), icon=":material/close_fullscreen:", on_click=state.set_present,
-                       args=(False,), key="exit_present")
+            bar = st.container(
+                horizontal=True, vertical_alignment="center", horizontal_alignment="distribute", key="present_bar"
+            )
+            bar.button(
+                t("present.exit"),
+                icon=":material/close_fullscreen:",
+                on_click=state.set_present,
+                args=(False,),
+                key="exit_present",
+            )
             slot = bar.container(key="share_slot", width="content")
         else:
             left, right = st.columns([4, 1.6], vertical_alignment="bottom")

@@ -13,7 +13,6 @@ CARDS_PER_ROW = 3
 
 
 def body(view: View) -> None:
-    lang = view.lang
     st.caption(render.md(t("app.tagline")))
     layout.problems_box(frames.problems(view.key, view.cur))
     cities = frames.cities(view.key, view.cur)
@@ -22,11 +21,12 @@ def body(view: View) -> None:
         return
     reports = frames.reports(view.key, view.cur)
     st.subheader(t("overview.cities"))
-    st.caption(render.md(t("overview.cities_caption", n=len(cities), k=len(reports),
-                           m=int(cities["n_observations"].sum()))))
+    st.caption(
+        render.md(t("overview.cities_caption", n=len(cities), k=len(reports), m=int(cities["n_observations"].sum())))
+    )
     for start in range(0, len(cities), CARDS_PER_ROW):
         columns = st.columns(CARDS_PER_ROW)
-        for column, (_, city) in zip(columns, cities.iloc[start:start + CARDS_PER_ROW].iterrows()):
+        for column, (_, city) in zip(columns, cities.iloc[start : start + CARDS_PER_ROW].iterrows(), strict=False):
             with column:
                 card(view, city, reports[reports["city_id"] == city["city_id"]])
     layout.page_link("compare", t("overview.start.compare"), icon=":material/bar_chart:")
@@ -45,7 +45,9 @@ def card(view: View, city, reports: pd.DataFrame) -> None:
         st.markdown(f"#### {render.md(pick(city, 'name', lang))} :gray[{render.md(pick(city, 'name', other))}]")
         st.markdown(render.md(f"{pick(city, 'province', lang)} · {labels.level_text(city, lang)}"))
         periods = [labels.period_text({**r, "cumulative": False}, lang) for _, r in reports.iterrows()]
-        st.markdown(f"**{render.md(t('overview.card.reports'))}**{render.md(t('colon'))}{render.md(' / '.join(periods))}")
+        st.markdown(
+            f"**{render.md(t('overview.card.reports'))}**{render.md(t('colon'))}{render.md(' / '.join(periods))}"
+        )
         st.markdown(render.md(t("overview.card.counts", n=int(city["n_indicators"]), k=int(city["n_categories"]))))
         st.caption(render.md(t("overview.card.population", population=labels.population_text(city, lang))))
         st.space("stretch")  # the link at the card's foot, level across the row

@@ -59,7 +59,7 @@ class Panel:
 
 
 def _source_item(row: dict, names: dict[str, str]) -> str:
-    """"City publisher date" for a figure's source line."""
+    """ "City publisher date" for a figure's source line."""
     publisher = str(row["publisher"])
     published = labels.date_text(row["published"]) if labels.has_text(row["published"]) else ""
     return f"{names[row['city_id']]} {publisher}{' ' + published if published else ''}"
@@ -90,12 +90,17 @@ def build(
     records = sorted((r for r in rows if r["city_id"] in chosen), key=lambda r: (-float(r[measure]), r["city_id"]))
     reported = {r["city_id"] for r in records}
     panel = Panel(
-        indicator_id=indicator["indicator_id"], indicator=indicator, records=records, figure=None,
+        indicator_id=indicator["indicator_id"],
+        indicator=indicator,
+        records=records,
+        figure=None,
         not_reported=[names[c] for c in city_ids if c not in reported],
         periods=list(dict.fromkeys(labels.period_text(r, lang) for r in records)),
         cumulative=any(bool(r["cumulative"]) for r in records),
-        as_rate=as_rate, rate_refused=mode == "per_100k" and not per_capita,
-        names=dict(names), category_name=category_name,
+        as_rate=as_rate,
+        rate_refused=mode == "per_100k" and not per_capita,
+        names=dict(names),
+        category_name=category_name,
     )
     if with_figure:
         panel.figure = figure(view, panel, sizes)
@@ -122,15 +127,17 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
             value = labels.rate_text(row, lang, with_unit=False, short=True)
         else:
             value = labels.value_text(row, lang, short=True)
-        bars.append(charts.Bar(
-            # A city with several values (periods) gets its period as a small second line.
-            label=charts.city_label(esc(city), esc(period) if counts[row["city_id"]] > 1 else "", sizes),
-            value=float(row[measure]),
-            value_text=esc(value + labels.sum_suffix(row, lang)),
-            period_text=esc(period),
-            colour=view.colours.get(row["city_id"], "#7f7f7f"),
-            hover=_hover(row, city, period, panel.as_rate, lang),
-        ))
+        bars.append(
+            charts.Bar(
+                # A city with several values (periods) gets its period as a small second line.
+                label=charts.city_label(esc(city), esc(period) if counts[row["city_id"]] > 1 else "", sizes),
+                value=float(row[measure]),
+                value_text=esc(value + labels.sum_suffix(row, lang)),
+                period_text=esc(period),
+                colour=view.colours.get(row["city_id"], "#7f7f7f"),
+                hover=_hover(row, city, period, panel.as_rate, lang),
+            )
+        )
 
     sep = "；" if lang == "zh" else "; "
     colon = t("colon", lang)
@@ -152,9 +159,11 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
     measure_label = t("mode.per_100k", lang) if panel.as_rate else t("mode.absolute", lang)
     period_label = panel.periods[0] if len(panel.periods) == 1 else t("compare.periods_vary", lang)
     return charts.bar_chart(
-        bars, title=pick(panel.indicator, "name", lang),
+        bars,
+        title=pick(panel.indicator, "name", lang),
         subtitle=[panel.category_name, *charts.one_line_or_each([period_label, measure_label], sizes)],
-        footer=footer, sizes=sizes,
+        footer=footer,
+        sizes=sizes,
     )
 
 
@@ -181,8 +190,15 @@ def _hover(row, city: str, period: str, as_rate: bool, lang: str) -> str:
 # --- drawing -----------------------------------------------------------------------------------
 
 
-def show(view: View, panel: Panel, chart_key: str, filename: str, source_city: str | None,
-         chart: go.Figure | None = None, definition: bool = False) -> str | None:
+def show(
+    view: View,
+    panel: Panel,
+    chart_key: str,
+    filename: str,
+    source_city: str | None,
+    chart: go.Figure | None = None,
+    definition: bool = False,
+) -> str | None:
     """Draws a chart panel; returns the city id of a bar selected in this run, "" if deselected, else None.
 
     `chart` is the figure to draw (default: the panel's own). The source of `source_city`'s
@@ -197,8 +213,13 @@ def show(view: View, panel: Panel, chart_key: str, filename: str, source_city: s
         st.caption(render.md(t("not_reported.list", cities=join(panel.not_reported))))
         return None
     event = st.plotly_chart(
-        chart, key=chart_key, on_select="rerun", selection_mode="points",
-        config=charts.config(filename), theme=None, width="stretch",
+        chart,
+        key=chart_key,
+        on_select="rerun",
+        selection_mode="points",
+        config=charts.config(filename),
+        theme=None,
+        width="stretch",
     )
     points = list(event.selection.point_indices) if event and event.selection else []
     memory = st.session_state.setdefault("_last_selection", {})
@@ -256,8 +277,14 @@ def single_table(view: View, single: list[Panel]) -> str:
     """Indicators only one selected city reports, as one Markdown table (one element for all):
     indicator, city, value as qualified, period, the quote, and the cities not reporting it."""
     lang = view.lang
-    columns = [t("col.indicator", lang), t("col.city", lang), t("col.value", lang), t("col.period", lang),
-               t("col.quote", lang), t("not_reported", lang).capitalize()]
+    columns = [
+        t("col.indicator", lang),
+        t("col.city", lang),
+        t("col.value", lang),
+        t("col.period", lang),
+        t("col.quote", lang),
+        t("not_reported", lang).capitalize(),
+    ]
     lines = ["| " + " | ".join(render.md(c) for c in columns) + " |", "|" + "---|" * len(columns)]
     for panel in single:
         for row in panel.records:
@@ -268,13 +295,18 @@ def single_table(view: View, single: list[Panel]) -> str:
             value += labels.sum_suffix(row, lang)
             if labels.is_sum(row):
                 quote = ("；" if lang == "zh" else "; ").join(
-                    f"{label} {part}" for label, part, _ in labels.parts(row, lang))
+                    f"{label} {part}" for label, part, _ in labels.parts(row, lang)
+                )
             else:
                 quote = f"“{row['quotes'][0]}”"
-            cells = [f"**{render.md_inline(pick(panel.indicator, 'name', lang))}**",
-                     render.md_inline(panel.names[row["city_id"]]), f"**{render.md_inline(value)}**",
-                     render.md_inline(labels.period_text(row, lang)), f":gray[{render.md_inline(quote)}]",
-                     render.md_inline(join(panel.not_reported, lang))]
+            cells = [
+                f"**{render.md_inline(pick(panel.indicator, 'name', lang))}**",
+                render.md_inline(panel.names[row["city_id"]]),
+                f"**{render.md_inline(value)}**",
+                render.md_inline(labels.period_text(row, lang)),
+                f":gray[{render.md_inline(quote)}]",
+                render.md_inline(join(panel.not_reported, lang)),
+            ]
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

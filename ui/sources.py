@@ -20,8 +20,14 @@ def panel(view: View, rows: list[dict], close_key: str) -> None:
     with st.container(border=True, key=f"source_{close_key}"):
         head, close = st.columns([3.4, 1.6], vertical_alignment="center")
         head.markdown(f"##### :material/format_quote: {render.md(t('source.title'))}")
-        close.button(t("source.close"), key=close_key, on_click=state.forget, args=("source",),
-                     icon=":material/close:", width="stretch")
+        close.button(
+            t("source.close"),
+            key=close_key,
+            on_click=state.forget,
+            args=("source",),
+            icon=":material/close:",
+            width="stretch",
+        )
         for row in rows:
             value_source(view, row)
 
@@ -35,23 +41,36 @@ def value_source(view: View, row) -> None:
         return
     city = pick(row, "city", lang)
     indicator = pick(row, "indicator", lang)
-    st.markdown(f"**{render.md(city)} · {render.md(indicator)}{render.md(t('colon'))}"
-                f"{render.md(labels.value_text(row, lang) + labels.mixed_suffix(row, lang))}** · "
-                f"{render.md(labels.period_text(row, lang))}")
+    st.markdown(
+        f"**{render.md(city)} · {render.md(indicator)}{render.md(t('colon'))}"
+        f"{render.md(labels.value_text(row, lang) + labels.mixed_suffix(row, lang))}** · "
+        f"{render.md(labels.period_text(row, lang))}"
+    )
     part = labels.part_label(row, lang)
     if part:
         st.caption(render.md(part))
     if labels.is_sum(row):
         st.caption(render.md(t("sum_of_parts.long", lang)))
-        st.markdown("\n".join(
-            f"- {render.md(label)} **{render.md(value)}** — {render.md_inline('“' + quote + '”')}"
-            for label, value, quote in labels.parts(row, lang)
-        ))
+        st.markdown(
+            "\n".join(
+                f"- {render.md(label)} **{render.md(value)}** — {render.md_inline('“' + quote + '”')}"
+                for label, value, quote in labels.parts(row, lang)
+            )
+        )
     else:
         st.markdown("> " + render.md_inline(f"“{first['quote']}”"))
     title = first["report_title_en"] if lang == "en" else first["report_title_zh"]
-    st.caption(render.md(" · ".join([f"{t('source.report')}{t('colon')}{title}", str(first["publisher"]),
-                                     labels.published_text(first, lang)])))
+    st.caption(
+        render.md(
+            " · ".join(
+                [
+                    f"{t('source.report')}{t('colon')}{title}",
+                    str(first["publisher"]),
+                    labels.published_text(first, lang),
+                ]
+            )
+        )
+    )
     details = []
     if labels.has_text(first.get("published_note")):
         details.append(str(first["published_note"]))
@@ -80,11 +99,11 @@ def passage(view: View, report_id: str, ids: list[int], first: dict, context: in
         return [(first["before"], False, None), (first["highlighted"], True, None), (first["after"], False, None)]
     lo, hi = marked[0], marked[-1]
     before = "".join(text for text, _ in segments[:lo])
-    after = "".join(text for text, _ in segments[hi + 1:])
+    after = "".join(text for text, _ in segments[hi + 1 :])
     cut_before = before[-context:]
     cut_after = after[:context]
     out = [(("…" if len(before) > context else "") + cut_before, False, None)]
-    for text, obs_id in segments[lo:hi + 1]:
+    for text, obs_id in segments[lo : hi + 1]:
         out.append((text, obs_id in wanted, None))
     out.append((cut_after + ("…" if len(after) > context else ""), False, None))
     return out

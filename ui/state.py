@@ -67,7 +67,6 @@ def parse_choices(options: Sequence[str]) -> Callable[[str], list[str] | None]:
     return parse
 
 
-
 def serialise(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
@@ -161,7 +160,7 @@ def base_url(page_path: str) -> str:
     url = None
     try:
         url = st.context.url
-    except Exception:  # noqa: BLE001 - no browser context (bare script run): fall back below
+    except Exception:
         url = None
     if url:
         url = url.split("?")[0].split("#")[0].rstrip("/")
@@ -171,7 +170,7 @@ def base_url(page_path: str) -> str:
     host = None
     try:
         host = st.context.headers.get("Host")
-    except Exception:  # noqa: BLE001
+    except Exception:
         host = None
     return f"http://{host}/" if host else "/"
 
