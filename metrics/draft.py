@@ -663,7 +663,8 @@ def to_yaml(
         f"# Draft city file from {article_name}, written by `python -m metrics draft`.",
         "# Nothing here is checked yet. Every line marked REVIEW needs a person: compare it with the",
         "# article, fix the indicator, value, unit, qualifier and quote, delete what is not an outcome, add",
-        "# breakdown, period or cumulative where the article says so (see data/README.md), fill every null,",
+        "# breakdown, period, tally (stock, running_total), scope or level where the article says so",
+        "# (docs/model.md, data/README.md), write notes as {zh: ..., en: ...}, fill every null,",
         f"# save the article as data/{'sources/' + report_id + '.txt'} below a header ended by a line ---,",
         "# then run `python -m metrics validate`; it names each remaining problem with its line.",
         f"id: {cid}" + ("" if city_id else "  # REVIEW: the city in lower-case pinyin, equal to the file name"),
@@ -677,10 +678,10 @@ def to_yaml(
         ),
         "level: null  # REVIEW: prefecture (地级市) or county_level (县级市)",
         "parent: null  # for a county-level city: {zh: 潍坊市, en: Weifang}",
-        "population:  # REVIEW: the denominator of per-100,000 figures, with its source (not in the article)",
+        "population:  # REVIEW: the 2020 census resident population, with its source; or delete this block",
         "  value: null  # persons, an integer",
-        "  year: null",
-        "  basis: null  # census or resident_year_end",
+        "  year: 2020  # the rule for every city: the 2020 census",
+        "  basis: census",
         "  source: null",
         "  verified: false",
         "reports:",
@@ -773,10 +774,10 @@ name: {{zh: null, en: null}}             # 宿迁市, Suqian
 province: {{zh: null, en: null}}         # 江苏省, Jiangsu
 level: null                            # prefecture (地级市) or county_level (县级市)
 parent: null                           # only for a county-level city: {{zh: 潍坊市, en: Weifang}}
-population:                            # the denominator of every per-100,000 figure
+population:                            # the denominator of every per-100,000 figure (or delete the block)
   value: null                          # persons, an integer: 4986192, not 498.6万
-  year: null                           # the year the figure refers to
-  basis: null                          # census (普查) or resident_year_end (年末常住人口)
+  year: 2020                           # the rule for every city: the 2020 census (第七次人口普查)
+  basis: census
   source: null                         # where the figure comes from: publication and date
   verified: false                      # true once checked against an official source
 reports:

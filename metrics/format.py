@@ -143,11 +143,30 @@ def _as_date(value) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def format_period(start, end, cumulative: bool = False, lang: str = "zh") -> str:
-    """ "2023", "2023-01 to 06", "2020–2022", or "cumulative to 2023-06"."""
-    start, end = _as_date(start), _as_date(end)
-    if cumulative:
-        return f"累计至{end.year}年{end.month}月" if lang == "zh" else f"cumulative to {end:%Y-%m}"
+def format_period(start, end, tally: str | bool = "flow", lang: str = "zh") -> str:
+    """What a value covers: "2023年", "2023-01 to 06", "2020–2022"; a stock "截至2024年12月31日"
+    ("as of 2024-12-31"); a running total "2019年1月至2023年12月累计" or, when its start is unknown
+    (`start` None), "累计至2023年12月（起点不详）" ("cumulative to 2023-12, start unknown")."""
+    if tally is True:
+        tally = "running_total"
+    elif tally is False:
+        tally = "flow"
+    end = _as_date(end)
+    if tally == "stock":
+        return f"截至{end.year}年{end.month}月{end.day}日" if lang == "zh" else f"as of {end:%Y-%m-%d}"
+    start = None if _missing(start) else _as_date(start)
+    if tally == "running_total":
+        if start is None:
+            return (
+                f"累计至{end.year}年{end.month}月（起点不详）"
+                if lang == "zh"
+                else f"cumulative to {end:%Y-%m}, start unknown"
+            )
+        return (
+            f"{start.year}年{start.month}月至{end.year}年{end.month}月累计"
+            if lang == "zh"
+            else f"cumulative {start:%Y-%m} to {end:%Y-%m}"
+        )
     whole_years = start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31
     if whole_years and start.year == end.year:
         return f"{start.year}年" if lang == "zh" else str(start.year)
@@ -162,8 +181,71 @@ def format_period(start, end, cumulative: bool = False, lang: str = "zh") -> str
     return f"{start:%Y-%m} to {end:%Y-%m}"
 
 
-def format_population(value: int, year: int, basis: str, verified: bool, lang: str = "zh") -> str:
-    """The denominator of per-resident figures, with its year and basis."""
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or str(value) in ("NaT", "None", "nan", "")  # NaN, NaT
+    except (TypeError, ValueError):
+        return False
+
+
+LEVELS = {
+    "national": ("国家级", "national"),
+    "provincial": ("省级", "provincial"),
+    "prefecture": ("市级", "prefecture level"),
+    "county": ("县级", "county level"),
+}
+
+
+def format_flags(
+    tally: str = "flow",
+    start=None,
+    end=None,
+    scope: str | None = None,
+    level: str | None = None,
+    inferred: bool = False,
+    lang: str = "zh",
+) -> list[str]:
+    """What limits a value, in words, for its bar, hover, tables and exports: part of a year,
+    several years, a stock, a running total (start unknown), a partial scope, a level, an
+    inferred year. A whole calendar year's flow has no flag."""
+    zh = lang == "zh"
+    flags = []
+    if tally == "stock":
+        flags.append("存量（某日现有数）" if zh else "stock on a date")
+    elif tally == "running_total":
+        flags.append("累计数" if zh else "running total")
+        if _missing(start):
+            flags.append("起点不详，不计每10万人" if zh else "start unknown, no per-100,000 figure")
+    elif not _missing(start) and not _missing(end):
+        first, last = _as_date(start), _as_date(end)
+        days = (last - first).days + 1
+        if days < 360:
+            flags.append("不足一年" if zh else "part of a year")
+        elif days > 370:
+            flags.append("多年合计" if zh else "several years")
+    if scope:
+        flags.append(f"范围：{scope}" if zh else f"scope: {scope}")
+    if level:
+        flags.append(LEVELS.get(level, (level, level))[0 if zh else 1])
+    if inferred:
+        flags.append("年份为推断" if zh else "year inferred")
+    return flags
+
+
+def join_flags(flags: list[str], lang: str = "zh") -> str:
+    return ("；" if lang == "zh" else "; ").join(flags)
+
+
+def format_population(value: int | None, year: int, basis: str, verified: bool, lang: str = "zh") -> str:
+    """The denominator of per-resident figures, with its year and basis ("no denominator" without one)."""
+    if _missing(value):
+        return (
+            "无人口分母（未找到有来源的2020年普查数）"
+            if lang == "zh"
+            else "no denominator (no sourced 2020 census figure)"
+        )
     if lang == "zh":
         basis_text = "人口普查" if basis == "census" else "年末常住人口"
         note = "" if verified else "（未核实）"

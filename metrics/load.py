@@ -8,6 +8,7 @@ Writes nothing to disk: `build_database` fills an in-memory DuckDB (the CLI may 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from pydantic import ValidationError
 from metrics import messages, schema, yamlio
 from metrics.numbers import find_mentions
 from metrics.text import HEADER_END, article_body, normalise
-from metrics.units import UnitError, parse_unit, to_canonical
+from metrics.units import MEASURE_NAMES, UnitError, measures_of, parse_unit, to_canonical
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -60,6 +61,9 @@ class CityData:
     lines: list[int]
     canonical: list[float]
     sources: dict[str, str]  # report id -> source text as published
+    marks: dict[tuple, tuple[int, int]] = field(
+        default_factory=dict
+    )  # ("id",) / ("reports", rid[, "source"]) -> line, col
 
 
 @dataclass
@@ -92,7 +96,12 @@ def _pydantic_problems(exc: ValidationError, doc: yamlio.Document, where: str, p
         suffix = ""
         if kind == "extra_forbidden":
             line, col = doc.locate_key(loc)
-            message = f"unknown key '{loc[-1]}'; check its spelling against data/README.md"
+            message = RENAMED_KEYS.get(
+                str(loc[-1]), f"unknown key '{loc[-1]}'; check its spelling against data/README.md"
+            )
+        elif kind in ("model_type", "dict_type") and loc and loc[-1] == "note":
+            line, col = doc.locate(loc)
+            message = "a note is {zh: 中文说明, en: English note} (zh required, en optional)"
         elif kind == "missing":
             line, col = doc.locate(loc[:-1])
             message = f"missing key '{loc[-1]}'"
@@ -117,6 +126,15 @@ def _pydantic_problems(exc: ValidationError, doc: yamlio.Document, where: str, p
         message = texts[0] + "".join(" or " + m.removeprefix("Input should be ") for m in texts[1:]) + suffix
         problems.append(Problem(where, line, col, f"{field_name}: {message}" if field_name else message))
     return problems
+
+
+# Keys of the first edition, with what replaced them.
+RENAMED_KEYS = {
+    "cumulative": (
+        "cumulative is replaced by tally: stock (with as_of) or tally: running_total (with since "
+        "and as_of); see docs/model.md"
+    ),
+}
 
 
 def _is_union_branch(step) -> bool:
@@ -195,6 +213,42 @@ def _number_problems(obs: schema.Observation) -> list[str]:
     ]
 
 
+def _measure_problem(obs: schema.Observation, indicator: schema.Indicator, catalog: schema.Catalog) -> str | None:
+    """A measure word of another measure than the indicator's: names the indicators to use instead."""
+    if indicator.unit != "count":
+        return None
+    word = parse_unit(obs.unit)[1]
+    others = [m for m in measures_of(word) if m not in (indicator.measure, "yuan", "percent")]
+    if not others or indicator.measure in measures_of(word):
+        return None
+    category = obs.indicator.split(".")[0]
+    fits = [iid for iid, ind in catalog.indicators.items() if ind.measure in others and word in ind.accepts]
+    fits.sort(key=lambda iid: (iid.split(".")[0] != category, iid))
+    counted = " or ".join(MEASURE_NAMES[m][1] for m in others)
+    instead = f"use {' or '.join(fits[:3])}" if fits else f"add a {others[0]} indicator to data/catalog.yaml"
+    return (
+        f"{word} counts {counted}, but {obs.indicator} counts {indicator.measure} "
+        f"(one axis, one kind of thing); {instead}"
+    )
+
+
+def observation_period(obs: schema.Observation, report: schema.Report) -> tuple[dt.date | None, dt.date]:
+    """(start, end) of what an observation counts: its own or its report's period for a flow; the
+    as-of date for a stock (start = end); since (None when unknown) to as_of for a running total."""
+    if obs.tally == "stock":
+        return obs.as_of, obs.as_of
+    if obs.tally == "running_total":
+        return (obs.since if isinstance(obs.since, dt.date) else None), obs.as_of
+    period = obs.period or report.period
+    return period.start, period.end
+
+
+def _value_key(obs: schema.Observation, report: schema.Report) -> tuple:
+    """What makes values one bar: indicator, report, period, tally, scope and level."""
+    start, end = observation_period(obs, report)
+    return (obs.indicator, obs.report, start, end, obs.tally, obs.scope.zh if obs.scope else None, obs.level)
+
+
 def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
@@ -253,7 +307,20 @@ def load_city_text(
     sources: dict[str, str] = {}
     normalised_sources: dict[str, str] = {}
     if header is not None:
+        first_report: dict[str, str] = {}
         for report_id, report in header.reports.items():
+            if report.source in first_report:
+                line, col = doc.locate(("reports", report_id, "source"))
+                problems.append(
+                    Problem(
+                        where,
+                        line,
+                        col,
+                        f"reports.{report_id}.source: {report.source} is already the source of report '{first_report[report.source]}'; expected one source file per report",
+                    )
+                )
+                continue
+            first_report[report.source] = report_id
             source_path = data_dir / report.source
             try:
                 if extra_sources and report.source in extra_sources:
@@ -310,7 +377,16 @@ def load_city_text(
                 try:
                     canonical = to_canonical(obs.value, obs.unit, indicator.unit, indicator.accepts)
                 except UnitError as exc:
-                    obs_problems.append(("unit", f"{exc} for {obs.indicator}"))
+                    obs_problems.append(
+                        ("unit", _measure_problem(obs, indicator, catalog) or f"{exc} for {obs.indicator}")
+                    )
+                if indicator.by_level and obs.level is None:
+                    obs_problems.append(
+                        (
+                            "level",
+                            f"{obs.indicator} is counted by level: add level: national, provincial, prefecture or county",
+                        )
+                    )
                 if indicator.unit == "percent" and obs.value > 100:
                     obs_problems.append(("value", f"a percentage is at most 100 (got {obs.value:g})"))
             if header is not None and obs.report not in header.reports:
@@ -322,16 +398,7 @@ def load_city_text(
                     obs_problems.append(("quote", message))
             obs_problems += [("quote", m) for m in _number_problems(obs)]
             if header is not None and obs.report in header.reports:
-                report = header.reports[obs.report]
-                period = obs.period or report.period
-                key = (
-                    obs.indicator,
-                    obs.report,
-                    period.start,
-                    period.end,
-                    obs.cumulative,
-                    obs.breakdown.zh if obs.breakdown else None,
-                )
+                key = (*_value_key(obs, header.reports[obs.report]), obs.breakdown.zh if obs.breakdown else None)
                 if key in seen:
                     obs_problems.append(
                         (
@@ -351,7 +418,11 @@ def load_city_text(
     problems += _mixed_breakdown_problems(observations, lines, header, where)
     if problems or header is None:
         return None, problems
-    return CityData(path or Path(where), header, observations, lines, canonical_values, sources), []
+    marks = {("id",): doc.locate(("id",))}
+    for report_id in header.reports:
+        marks[("reports", report_id)] = doc.locate_key(("reports", report_id))
+        marks[("reports", report_id, "source")] = doc.locate(("reports", report_id, "source"))
+    return CityData(path or Path(where), header, observations, lines, canonical_values, sources, marks), []
 
 
 def _mixed_breakdown_problems(observations, lines, header, where) -> list[Problem]:
@@ -362,8 +433,7 @@ def _mixed_breakdown_problems(observations, lines, header, where) -> list[Proble
         report = header.reports.get(obs.report)
         if report is None:
             continue
-        period = obs.period or report.period
-        groups.setdefault((obs.indicator, obs.report, period.start, period.end, obs.cumulative), []).append(i)
+        groups.setdefault(_value_key(obs, report), []).append(i)
     problems = []
     for members in groups.values():
         with_parts = [i for i in members if observations[i].breakdown is not None]
@@ -391,14 +461,88 @@ def load_all(data_dir: Path = DATA_DIR, paths: list[Path] | None = None) -> Data
     """Loads the catalog and every city file; a broken city file is left out with its problems."""
     catalog = load_catalog(data_dir / "catalog.yaml")
     dataset = Dataset(catalog=catalog)
-    for path in paths if paths is not None else city_files(data_dir):
+    named = paths is not None
+    # Cross-file rules need every file: validating named files checks them against the others.
+    others = [p for p in city_files(data_dir) if named and p.resolve() not in {q.resolve() for q in paths}]
+    loaded: list[CityData] = []
+    for path in [*(paths if named else city_files(data_dir)), *others]:
         city, problems = load_city(path, catalog, data_dir)
         if city is None:
-            dataset.problems += problems
-            dataset.failed_files.append(display_path(path))
+            if path not in others:
+                dataset.problems += problems
+                dataset.failed_files.append(display_path(path))
         else:
+            loaded.append(city)
+    shown = {p.resolve() for p in paths} if named else None
+    for city, problems in merge_conflicts(loaded):
+        if problems:
+            if shown is None or city.path.resolve() in shown:
+                dataset.problems += problems
+                dataset.failed_files.append(display_path(city.path))
+        elif shown is None or city.path.resolve() in shown:
             dataset.cities[city.header.id] = city
     return dataset
+
+
+def _age(city: CityData) -> tuple:
+    try:
+        return (city.path.stat().st_mtime_ns, city.path.name)
+    except OSError:
+        return (float("inf"), city.path.name)  # a preview or a file gone since: the newest
+
+
+def merge_conflicts(cities: list[CityData]) -> list[tuple[CityData, list[Problem]]]:
+    """Cross-file rules: one file per city id, report ids unique across files, one report per
+    source file. Files are taken oldest first (modification time, then name); a file that claims
+    what an older one holds gets located problems and is left out, the older one stays."""
+    city_ids: dict[str, CityData] = {}
+    report_ids: dict[str, CityData] = {}
+    source_files: dict[str, tuple[CityData, str]] = {}
+    out = []
+    for city in sorted(cities, key=_age):
+        where = display_path(city.path)
+        problems = []
+        older = city_ids.get(city.header.id)
+        if older is not None:
+            line, col = city.marks.get(("id",), (1, 1))
+            problems.append(
+                Problem(
+                    where,
+                    line,
+                    col,
+                    f"id: city '{city.header.id}' is already defined in {display_path(older.path)}; expected one file per city (add a year as a second report of that file)",
+                )
+            )
+        for report_id, report in city.header.reports.items():
+            holder = report_ids.get(report_id)
+            if holder is not None:
+                line, col = city.marks.get(("reports", report_id), (1, 1))
+                problems.append(
+                    Problem(
+                        where,
+                        line,
+                        col,
+                        f"reports.{report_id}: report id '{report_id}' is already used in {display_path(holder.path)}; expected a report id of this city's own, such as {city.header.id}-{report.period.end.year}",
+                    )
+                )
+            claim = source_files.get(report.source)
+            if claim is not None:
+                line, col = city.marks.get(("reports", report_id, "source"), (1, 1))
+                problems.append(
+                    Problem(
+                        where,
+                        line,
+                        col,
+                        f"reports.{report_id}.source: {report.source} is already the source of report '{claim[1]}' in {display_path(claim[0].path)}; expected one source file per report",
+                    )
+                )
+        if not problems:
+            city_ids[city.header.id] = city
+            for report_id, report in city.header.reports.items():
+                report_ids[report_id] = city
+                source_files[report.source] = (city, report_id)
+        out.append((city, problems))
+    return out
 
 
 def fingerprint(data_dir: Path = DATA_DIR) -> str:
@@ -414,28 +558,43 @@ def fingerprint(data_dir: Path = DATA_DIR) -> str:
 # --- DuckDB ---------------------------------------------------------------------------------
 
 _VIEW = """
-CREATE VIEW observations_full AS
+-- Derived tables, materialised once per build: page queries read them, never recompute them.
+CREATE TABLE observations_full AS
 SELECT
     o.*,
     i.category_id, i.name_zh AS indicator_zh, i.name_en AS indicator_en, i.unit AS unit_kind,
-    i.measure_word_zh, i.measure_word_en, i.per_capita, i.sort_order AS indicator_order,
+    i.measure_word_zh, i.measure_word_en, i.per_capita, i.measure, i.by_level,
+    i.sort_order AS indicator_order,
     c.sort_order AS category_order, c.name_zh AS category_zh, c.name_en AS category_en,
-    ct.name_zh AS city_zh, ct.name_en AS city_en, ct.population, ct.population_year,
-    ct.population_basis, ct.population_verified,
-    r.title_zh AS report_title_zh, r.title_en AS report_title_en, r.publisher, r.published,
-    r.published_note, r.source_path,
-    CASE WHEN i.per_capita THEN o.value / ct.population * 100000 END AS per_100k
+    ct.name_zh AS city_zh, ct.name_en AS city_en, ct.province_zh, ct.province_en, ct.population,
+    ct.population_year, ct.population_basis, ct.population_verified,
+    r.title_zh AS report_title_zh, r.title_en AS report_title_en, r.title_by, r.publisher, r.published,
+    r.published_note, r.source_path, r.period_inferred, r.period_note, r.excerpt,
+    r.period_start AS report_start, r.period_end AS report_end,
+    year(r.period_end) AS report_year,
+    -- a running total whose start is unknown, or a city without a denominator: no rate
+    CASE WHEN i.per_capita AND NOT o.since_unknown THEN o.value / ct.population * 100000 END AS per_100k
 FROM observations o
 JOIN indicators i USING (indicator_id)
 JOIN categories c USING (category_id)
 JOIN cities ct USING (city_id)
 JOIN reports r USING (report_id);
 
--- One value per city, indicator, report and period: the observation itself, or the sum of its
--- breakdown parts (n_parts > 1), with a qualifier that stays honest about approximate parts.
-CREATE VIEW indicator_values AS
+-- Each city's latest report (by the end of its period): the default of comparisons.
+CREATE TABLE latest_reports AS
+SELECT report_id FROM (
+    SELECT report_id, row_number() OVER (PARTITION BY city_id ORDER BY period_end DESC, report_id DESC) AS n
+    FROM reports
+) WHERE n = 1;
+
+-- One value per city, indicator, report, period, tally, scope and level: the observation itself,
+-- or the sum of its breakdown parts (n_parts > 1), with a qualifier that stays honest about
+-- approximate parts. Values that differ in tally, scope or level are separate rows: never summed.
+CREATE TABLE indicator_values AS
 SELECT
-    city_id, indicator_id, report_id, period_start, period_end, cumulative,
+    city_id, indicator_id, report_id, period_start, period_end, tally, scope_zh, scope_en, level,
+    any_value(cumulative) AS cumulative,
+    any_value(since_unknown) AS since_unknown,
     any_value(category_id) AS category_id,
     sum(value) AS value,
     count(*) AS n_parts,
@@ -455,20 +614,29 @@ SELECT
     -- the measure word the article wrote (人次, 户...): the parts' own, or NULL when they differ
     list(written_word ORDER BY observation_id) AS part_words,
     CASE WHEN count(DISTINCT written_word) = 1 THEN any_value(written_word) END AS written_word,
-    string_agg(note, ' ' ORDER BY observation_id) AS notes,
+    string_agg(note, '；' ORDER BY observation_id) AS notes,
+    string_agg(note_en, ' ' ORDER BY observation_id) AS notes_en,
     any_value(own_period) AS own_period,
     any_value(indicator_zh) AS indicator_zh, any_value(indicator_en) AS indicator_en,
     any_value(unit_kind) AS unit_kind, any_value(measure_word_zh) AS measure_word_zh,
     any_value(measure_word_en) AS measure_word_en, any_value(per_capita) AS per_capita,
+    any_value(measure) AS measure,
     any_value(indicator_order) AS indicator_order, any_value(category_order) AS category_order,
     any_value(city_zh) AS city_zh, any_value(city_en) AS city_en,
+    any_value(province_zh) AS province_zh, any_value(province_en) AS province_en,
     any_value(population) AS population, any_value(population_year) AS population_year,
     any_value(population_basis) AS population_basis, any_value(population_verified) AS population_verified,
     any_value(report_title_zh) AS report_title_zh, any_value(report_title_en) AS report_title_en,
+    any_value(title_by) AS title_by,
     any_value(publisher) AS publisher, any_value(published) AS published,
-    CASE WHEN any_value(per_capita) THEN sum(value) / any_value(population) * 100000 END AS per_100k
+    any_value(period_inferred) AS period_inferred, any_value(excerpt) AS excerpt,
+    any_value(report_start) AS report_start, any_value(report_end) AS report_end,
+    any_value(report_year) AS report_year,
+    report_id IN (SELECT report_id FROM latest_reports) AS latest,
+    CASE WHEN any_value(per_capita) AND NOT any_value(since_unknown)
+         THEN sum(value) / any_value(population) * 100000 END AS per_100k
 FROM observations_full
-GROUP BY city_id, indicator_id, report_id, period_start, period_end, cumulative
+GROUP BY city_id, indicator_id, report_id, period_start, period_end, tally, scope_zh, scope_en, level
 """
 
 
@@ -502,6 +670,8 @@ def tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
                 "measure_word_zh": i.measure_word.zh if i.measure_word else ("元" if i.unit == "yuan" else "%"),
                 "measure_word_en": i.measure_word.en if i.measure_word else ("yuan" if i.unit == "yuan" else "%"),
                 "per_capita": i.per_capita,
+                "measure": i.measure,
+                "by_level": i.by_level,
                 "notes_zh": i.notes.zh if i.notes else None,
                 "notes_en": i.notes.en if i.notes else None,
                 "keywords": ",".join(i.keywords),
@@ -523,11 +693,11 @@ def tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
                 "level": h.level,
                 "parent_zh": h.parent.zh if h.parent else None,
                 "parent_en": h.parent.en if h.parent else None,
-                "population": h.population.value,
-                "population_year": h.population.year,
-                "population_basis": h.population.basis,
-                "population_source": h.population.source,
-                "population_verified": h.population.verified,
+                "population": h.population.value if h.population else None,
+                "population_year": h.population.year if h.population else None,
+                "population_basis": h.population.basis if h.population else None,
+                "population_source": h.population.source if h.population else None,
+                "population_verified": h.population.verified if h.population else None,
                 "file": display_path(city.path),
             }
         )
@@ -538,18 +708,22 @@ def tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
                     "city_id": city_id,
                     "title_zh": r.title.zh,
                     "title_en": r.title.en,
+                    "title_by": r.title_by,
                     "publisher": r.publisher,
                     "published": r.published if r.published != "unknown" else None,
                     "published_note": r.published_note,
                     "period_start": r.period.start,
                     "period_end": r.period.end,
+                    "period_inferred": r.period_inferred,
+                    "period_note": r.period_note,
                     "source_path": f"data/{r.source}",
                     "url": r.url,
+                    "excerpt": r.excerpt,
                     "source_text": city.sources.get(report_id, ""),
                 }
             )
         for obs, line, canonical in zip(city.observations, city.lines, city.canonical, strict=True):
-            period = obs.period or h.reports[obs.report].period
+            start, end = observation_period(obs, h.reports[obs.report])
             counted = catalog.indicators[obs.indicator].unit == "count"
             row = (
                 next_id,
@@ -560,14 +734,20 @@ def tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
                 obs.qualifier,
                 float(obs.value),
                 obs.unit,
-                period.start,
-                period.end,
-                obs.period is not None,
-                obs.cumulative,
+                start,
+                end,
+                obs.period is not None or obs.tally != "flow",
+                obs.tally,
+                obs.tally != "flow",
+                obs.since == "unknown",
+                obs.scope.zh if obs.scope else None,
+                obs.scope.en if obs.scope else None,
+                obs.level,
                 obs.breakdown.zh if obs.breakdown else None,
                 obs.breakdown.en if obs.breakdown else None,
                 obs.quote,
-                obs.note,
+                obs.note.zh if obs.note else None,
+                obs.note.en if obs.note else None,
                 line,
                 parse_unit(obs.unit)[1] if counted else None,
             )
@@ -607,11 +787,17 @@ _OBS_COLUMNS = (
     "period_start",
     "period_end",
     "own_period",
+    "tally",
     "cumulative",
+    "since_unknown",
+    "scope_zh",
+    "scope_en",
+    "level",
     "breakdown_zh",
     "breakdown_en",
     "quote",
     "note",
+    "note_en",
     "line",
     "written_word",
 )
@@ -636,22 +822,26 @@ _REPORT_COLUMNS = [
     "city_id",
     "title_zh",
     "title_en",
+    "title_by",
     "publisher",
     "published",
     "published_note",
     "period_start",
     "period_end",
+    "period_inferred",
+    "period_note",
     "source_path",
     "url",
+    "excerpt",
     "source_text",
 ]
 
 _DDL = {
     "categories": "category_id VARCHAR PRIMARY KEY, sort_order INTEGER, name_zh VARCHAR, name_en VARCHAR, definition_zh VARCHAR, definition_en VARCHAR",
-    "indicators": "indicator_id VARCHAR PRIMARY KEY, category_id VARCHAR, sort_order INTEGER, name_zh VARCHAR, name_en VARCHAR, definition_zh VARCHAR, definition_en VARCHAR, unit VARCHAR, measure_word_zh VARCHAR, measure_word_en VARCHAR, per_capita BOOLEAN, notes_zh VARCHAR, notes_en VARCHAR, keywords VARCHAR",
+    "indicators": "indicator_id VARCHAR PRIMARY KEY, category_id VARCHAR, sort_order INTEGER, name_zh VARCHAR, name_en VARCHAR, definition_zh VARCHAR, definition_en VARCHAR, unit VARCHAR, measure_word_zh VARCHAR, measure_word_en VARCHAR, per_capita BOOLEAN, measure VARCHAR, by_level BOOLEAN, notes_zh VARCHAR, notes_en VARCHAR, keywords VARCHAR",
     "cities": "city_id VARCHAR PRIMARY KEY, name_zh VARCHAR, name_en VARCHAR, province_zh VARCHAR, province_en VARCHAR, level VARCHAR, parent_zh VARCHAR, parent_en VARCHAR, population BIGINT, population_year INTEGER, population_basis VARCHAR, population_source VARCHAR, population_verified BOOLEAN, file VARCHAR",
-    "reports": "report_id VARCHAR PRIMARY KEY, city_id VARCHAR, title_zh VARCHAR, title_en VARCHAR, publisher VARCHAR, published DATE, published_note VARCHAR, period_start DATE, period_end DATE, source_path VARCHAR, url VARCHAR, source_text VARCHAR",
-    "observations": "observation_id INTEGER PRIMARY KEY, city_id VARCHAR, indicator_id VARCHAR, report_id VARCHAR, value DOUBLE, qualifier VARCHAR, value_as_written DOUBLE, unit_as_written VARCHAR, period_start DATE, period_end DATE, own_period BOOLEAN, cumulative BOOLEAN, breakdown_zh VARCHAR, breakdown_en VARCHAR, quote VARCHAR, note VARCHAR, line INTEGER, written_word VARCHAR",
+    "reports": "report_id VARCHAR PRIMARY KEY, city_id VARCHAR, title_zh VARCHAR, title_en VARCHAR, title_by VARCHAR, publisher VARCHAR, published DATE, published_note VARCHAR, period_start DATE, period_end DATE, period_inferred BOOLEAN, period_note VARCHAR, source_path VARCHAR, url VARCHAR, excerpt BOOLEAN, source_text VARCHAR",
+    "observations": "observation_id INTEGER PRIMARY KEY, city_id VARCHAR, indicator_id VARCHAR, report_id VARCHAR, value DOUBLE, qualifier VARCHAR, value_as_written DOUBLE, unit_as_written VARCHAR, period_start DATE, period_end DATE, own_period BOOLEAN, tally VARCHAR, cumulative BOOLEAN, since_unknown BOOLEAN, scope_zh VARCHAR, scope_en VARCHAR, level VARCHAR, breakdown_zh VARCHAR, breakdown_en VARCHAR, quote VARCHAR, note VARCHAR, note_en VARCHAR, line INTEGER, written_word VARCHAR",
     "problems": "path VARCHAR, line INTEGER, col INTEGER, message VARCHAR",
 }
 

@@ -42,6 +42,25 @@ def _got(value: str) -> str:
     return f"（实际为{'空值' if value == 'None' else ' ' + value}）" if value else ""
 
 
+def _measure_zh(english: str) -> str:
+    """ "households" / "persons or sites or units" in Chinese (metrics.units.MEASURE_NAMES)."""
+    from metrics.units import MEASURE_NAMES
+
+    by_en = {en: zh for zh, en in MEASURE_NAMES.values()}
+    by_id = {key: zh for key, (zh, _) in MEASURE_NAMES.items()}
+    parts = [p.strip() for p in english.split(" or ")]
+    out, i = [], 0
+    while i < len(parts):  # "sites or units" is one English name with " or " inside
+        two = f"{parts[i]} or {parts[i + 1]}" if i + 1 < len(parts) else None
+        if two and two in by_en:
+            out.append(by_en[two])
+            i += 2
+            continue
+        out.append(by_en.get(parts[i], by_id.get(parts[i], parts[i])))
+        i += 1
+    return "或".join(out)
+
+
 def _listed(groups: list[str]) -> tuple[str | None, list[str]]:
     return None, [groups[0], groups[1].replace(", ", "、"), groups[2]]
 
@@ -153,6 +172,84 @@ _RULES: list[tuple] = [
         r"a value without breakdown stands beside parts of the same indicator, report and period \(line (\d+)\); "
         r"give it a breakdown label too, or remove it if it is their total",
         "同一指标、报告和时期已有分项（第 {0} 行），此值却没有 breakdown 标签；请也给它加上标签，若它是各分项之和则删去",
+    ),
+    # the comparability model (docs/model.md)
+    (
+        r"(\S+) counts (.+), but (\S+) counts (\S+) \(one axis, one kind of thing\); use (.+)",
+        "{0} 计的是{1}，而 {2} 计的是{3}（一条坐标轴只放一种东西）；请改用 {4}",
+        lambda g: (None, [g[0], _measure_zh(g[1]), g[2], _measure_zh(g[3]), g[4].replace(" or ", " 或 ")]),
+    ),
+    (
+        r"(\S+) counts (.+), but (\S+) counts (\S+) \(one axis, one kind of thing\); "
+        r"add a (\S+) indicator to data/catalog.yaml",
+        "{0} 计的是{1}，而 {2} 计的是{3}（一条坐标轴只放一种东西）；请在 data/catalog.yaml 中新增一个计{4}的指标",
+        lambda g: (None, [g[0], _measure_zh(g[1]), g[2], _measure_zh(g[3]), _measure_zh(g[4])]),
+    ),
+    (
+        r"cumulative is replaced by tally: stock \(with as_of\) or tally: running_total \(with since and as_of\); "
+        r"see docs/model.md",
+        "cumulative 已由 tally 取代：存量写 tally: stock（加 as_of），累计数写 tally: running_total（加 since 和 as_of）；见 docs/model.md",
+    ),
+    (
+        r"a note is \{zh: 中文说明, en: English note\} \(zh required, en optional\)",
+        "编者注应写成 {{zh: 中文说明, en: English note}}（zh 必填，en 可选）",
+    ),
+    (
+        r"(\S+) is counted by level: add level: national, provincial, prefecture or county",
+        "{0} 按级别统计：请加 level: national（国家级）、provincial（省级）、prefecture（市级）或 county（县级）",
+    ),
+    (
+        r"as_of and since belong to a stock or running total; expected tally: stock or running_total, "
+        r"or no as_of/since for a flow",
+        "as_of 和 since 只用于存量或累计数；请写 tally: stock 或 tally: running_total，当期数则不写 as_of/since",
+    ),
+    (
+        r"a (stock|running_total) has as_of \(and since\), not period; expected as_of: YYYY-MM-DD(.*)",
+        "{0} 用 as_of（和 since）表示日期，不用 period；应写 as_of: YYYY-MM-DD{1}",
+        lambda g: (None, [g[0], "，since: YYYY-MM-DD 或 unknown" if g[1] else ""]),
+    ),
+    (
+        r"tally is (\S+) but as_of is missing; expected as_of: YYYY-MM-DD \(the date it stands at\)",
+        "tally 为 {0}，但缺少 as_of；应写 as_of: YYYY-MM-DD（该数所截至的日期）",
+    ),
+    (
+        r"a stock stands on one date and has no since; expected tally: running_total if it accumulates",
+        "存量只对应一个日期，没有 since；若是逐年累计的数，应写 tally: running_total",
+    ),
+    (
+        r"a running total needs since: YYYY-MM-DD, or since: unknown when the article gives no start",
+        "累计数需要 since: YYYY-MM-DD；原文没有起点时写 since: unknown",
+    ),
+    (r"since (\S+) is after as_of (\S+); expected since <= as_of", "since {0} 晚于 as_of {1}；应 since ≤ as_of"),
+    (
+        r"the denominator rule is the (\d+) census for every city \(got (\S+) (\d+)\); "
+        r"expected year: \d+, basis: census, or leave population out",
+        "人口分母的统一规则是{0}年人口普查（实际为 {1} {2}）；应写 year: {0}、basis: census，或不写 population",
+    ),
+    (
+        r"period_inferred is true: add period_note saying how the period was inferred",
+        "period_inferred 为 true：请加 period_note，说明时期是如何推断的",
+    ),
+    (
+        r"city '(\S+)' is already defined in (\S+); expected one file per city \(add a year as a second report of that file\)",
+        "城市“{0}”已在 {1} 中定义；每个城市只能有一个文件（新的年份请作为该文件的第二个报道加入）",
+    ),
+    (
+        r"report id '(\S+)' is already used in (\S+); expected a report id of this city's own, such as (\S+)",
+        "报道编号“{0}”已在 {1} 中使用；请给本市的报道起自己的编号，例如 {2}",
+    ),
+    (
+        r"(\S+) is already the source of report '(\S+)' in (\S+); expected one source file per report",
+        "{0} 已是 {2} 中报道“{1}”的原文；每个报道应有自己的原文文件",
+    ),
+    (
+        r"(\S+) is already the source of report '(\S+)'; expected one source file per report",
+        "{0} 已是报道“{1}”的原文；每个报道应有自己的原文文件",
+    ),
+    (
+        r"accepts (.+), which do not count (\S+); expected only (.+) \(one indicator, one measure: docs/model.md\)",
+        "accepts 中的 {0} 不是计{1}的量词；只能写 {2}（一个指标只计一种东西：docs/model.md）",
+        lambda g: (None, [g[0], _measure_zh(g[1]), g[2]]),
     ),
     # pydantic's own wording (metrics.load keeps "(got ...)" after it)
     (r"Input should be (.+?)(?: \(got (.+)\))?", "应为{0}{1}", lambda g: (None, [_expected(g[0]), _got(g[1])])),

@@ -60,15 +60,35 @@ def indicators(cur: Cursor, category_id: str | None = None) -> pd.DataFrame:
     ).df()
 
 
-def compare_category(cur: Cursor, category_id: str, city_ids: list[str] | None = None) -> pd.DataFrame:
-    """One category across cities: a value per indicator, city, report and period."""
+def compare_category(
+    cur: Cursor, category_id: str, city_ids: list[str] | None = None, year: int | None = None
+) -> pd.DataFrame:
+    """One category across cities: a value per indicator, city-year (report), period, tally, scope
+    and level. `year` None takes each city's latest report; a year takes the reports of that
+    year (by the end of their period), so only the cities reporting that year appear."""
     return cur.execute(
         """
         SELECT * FROM indicator_values
         WHERE category_id = $category AND ($cities IS NULL OR list_contains($cities, city_id))
+          AND (CASE WHEN $year IS NULL THEN latest ELSE report_year = $year END)
         ORDER BY indicator_order, value DESC, city_id
         """,
-        {"category": category_id, "cities": city_ids},
+        {"category": category_id, "cities": city_ids, "year": year},
+    ).df()
+
+
+def report_years(cur: Cursor, category_id: str | None = None) -> pd.DataFrame:
+    """Each report year with how many cities report it (in one category, or in any), latest first."""
+    return cur.execute(
+        """
+        SELECT report_year AS year, count(DISTINCT city_id) AS n_cities,
+               list(DISTINCT city_id ORDER BY city_id) AS city_ids
+        FROM indicator_values
+        WHERE $category IS NULL OR category_id = $category
+        GROUP BY report_year
+        ORDER BY report_year DESC
+        """,
+        {"category": category_id},
     ).df()
 
 
@@ -82,6 +102,18 @@ def indicator_across_cities(cur: Cursor, indicator_id: str) -> pd.DataFrame:
         ORDER BY v.value DESC, v.city_id
         """,
         {"indicator": indicator_id},
+    ).df()
+
+
+def city_values(cur: Cursor, city_id: str) -> pd.DataFrame:
+    """One city's values in every report (city-years), by category and indicator, oldest year first."""
+    return cur.execute(
+        """
+        SELECT * FROM indicator_values
+        WHERE city_id = $city
+        ORDER BY category_order, indicator_order, report_year, period_start NULLS FIRST, level, scope_zh
+        """,
+        {"city": city_id},
     ).df()
 
 
@@ -144,6 +176,17 @@ EXPORT_COLUMNS = [
     "cumulative",
     "report_id",
     "quote",
+    "per_100k",
+    "population",
+    "population_year",
+    "population_basis",
+    "note",
+    "note_en",
+    "measure",
+    "tally",
+    "scope_zh",
+    "scope_en",
+    "level",
 ]
 
 
@@ -152,12 +195,15 @@ def export_rows(cur: Cursor) -> pd.DataFrame:
     return cur.execute(
         """
         SELECT city_id, indicator_id, category_id, value,
-               CASE unit_kind WHEN 'yuan' THEN '元' WHEN 'percent' THEN '%' ELSE measure_word_zh END AS unit,
+               -- the article's own measure word (33户 is "户", not the indicator's 人)
+               CASE unit_kind WHEN 'yuan' THEN '元' WHEN 'percent' THEN '%'
+                    ELSE coalesce(written_word, measure_word_zh) END AS unit,
                qualifier, value_as_written, unit_as_written, period_start, period_end, cumulative,
-               report_id, quote,
-               unit_kind, breakdown_zh, breakdown_en, note, per_100k, population, population_year,
-               population_basis, population_verified, city_zh, city_en, indicator_zh, indicator_en,
-               publisher, published, source_path, observation_id
+               report_id, quote, per_100k, population, population_year, population_basis, note,
+               note_en, measure, tally, scope_zh, scope_en, level, period_inferred,
+               unit_kind, written_word, breakdown_zh, breakdown_en, population_verified, city_zh, city_en,
+               indicator_zh, indicator_en, measure_word_zh, measure_word_en,
+               publisher, published, source_path, report_year, observation_id
         FROM observations_full
         ORDER BY city_id, category_order, indicator_order, observation_id
         """
@@ -205,8 +251,9 @@ def source_passage(cur: Cursor, observation_id: int, context: int = 160) -> dict
         """
         SELECT o.observation_id, o.quote, o.city_zh, o.city_en, o.indicator_zh, o.indicator_en,
                o.report_id, o.report_title_zh, o.report_title_en, o.publisher, o.published,
-               o.published_note, o.source_path, o.period_start, o.period_end, o.cumulative,
-               o.value, o.qualifier, o.value_as_written, o.unit_as_written, o.note, r.source_text, r.url
+               o.published_note, o.source_path, o.period_start, o.period_end, o.cumulative, o.tally,
+               o.scope_zh, o.scope_en, o.level, o.title_by, o.period_inferred, o.period_note, o.excerpt,
+               o.value, o.qualifier, o.value_as_written, o.unit_as_written, o.note, o.note_en, r.source_text, r.url
         FROM observations_full o JOIN reports r USING (report_id)
         WHERE o.observation_id = $id
         """,

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from metrics.numbers import QUALIFIERS
-from metrics.units import UNIT_KINDS
+from metrics.units import MEASURE_IDS, MEASURES, UNIT_KINDS
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
@@ -21,6 +21,9 @@ ReportId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
 IndicatorId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
 Qualifier = Literal[QUALIFIERS]  # type: ignore[valid-type]
 UnitKind = Literal[UNIT_KINDS]  # type: ignore[valid-type]
+Measure = Literal[MEASURE_IDS]  # type: ignore[valid-type]
+Level = Literal["national", "provincial", "prefecture", "county"]
+Tally = Literal["flow", "stock", "running_total"]
 
 
 class Strict(BaseModel):
@@ -33,6 +36,13 @@ class Bilingual(Strict):
 
     def get(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
+
+
+class Note(Strict):
+    """A curator's note: Chinese first (the product's language), English beside it where useful."""
+
+    zh: Text
+    en: Text | None = None
 
 
 class Period(Strict):
@@ -59,16 +69,31 @@ class Indicator(Strict):
     name: Bilingual
     definition: Bilingual
     unit: UnitKind
+    measure: Measure
     measure_word: Bilingual | None = None
     accepts: list[Text] = Field(default_factory=list)
     per_capita: bool
+    by_level: bool = False  # honours and the like: every value names its level, levels never summed
     notes: Bilingual | None = None
     keywords: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _count_has_measure_word(self) -> Indicator:
-        if self.unit == "count" and (self.measure_word is None or not self.accepts):
-            raise ValueError("a count indicator needs measure_word and accepts (the measure words it takes)")
+    def _one_measure(self) -> Indicator:
+        if self.unit == "count":
+            if self.measure_word is None or not self.accepts:
+                raise ValueError("a count indicator needs measure_word and accepts (the measure words it takes)")
+            if self.measure in ("yuan", "percent"):
+                raise ValueError(
+                    f"measure {self.measure} needs unit {self.measure}; a count counts persons, events, ..."
+                )
+            foreign = [w for w in self.accepts if w not in MEASURES[self.measure]]
+            if foreign:
+                raise ValueError(
+                    f"accepts {', '.join(foreign)}, which do not count {self.measure}; expected only "
+                    f"{', '.join(MEASURES[self.measure])} (one indicator, one measure: docs/model.md)"
+                )
+        elif self.measure != self.unit:
+            raise ValueError(f"unit {self.unit} needs measure {self.unit} (got measure {self.measure})")
         return self
 
 
@@ -88,6 +113,12 @@ class Catalog(Strict):
 # --- city file ------------------------------------------------------------------------------
 
 
+# One denominator rule for every city (data/README.md): the resident population of the 2020
+# census, so that per-100,000 figures of different cities divide by the same kind of number.
+DENOMINATOR_YEAR = 2020
+DENOMINATOR_BASIS = "census"
+
+
 class Population(Strict):
     value: Annotated[int, Field(gt=0)]
     year: Annotated[int, Field(ge=1950, le=2100)]
@@ -95,20 +126,35 @@ class Population(Strict):
     source: Text
     verified: bool
 
+    @model_validator(mode="after")
+    def _one_rule(self) -> Population:
+        if (self.year, self.basis) != (DENOMINATOR_YEAR, DENOMINATOR_BASIS):
+            raise ValueError(
+                f"the denominator rule is the {DENOMINATOR_YEAR} census for every city (got {self.basis} "
+                f"{self.year}); expected year: {DENOMINATOR_YEAR}, basis: {DENOMINATOR_BASIS}, or leave population out"
+            )
+        return self
+
 
 class Report(Strict):
     title: Bilingual
+    title_by: Literal["article", "curator"] = "article"  # curator: the article has no headline
     publisher: Text
     published: dt.date | Literal["unknown"]
     published_note: Text | None = None
     period: Period
+    period_inferred: bool = False  # the article does not state its year: period_note says how it was read
+    period_note: Text | None = None
     source: Annotated[str, StringConstraints(pattern=r"^sources/[A-Za-z0-9_.-]+\.txt$")]
     url: Text | None = None
+    excerpt: bool = False  # the source holds the beginning of a web page as stored, not the whole article
 
     @model_validator(mode="after")
     def _unknown_needs_note(self) -> Report:
         if self.published == "unknown" and not self.published_note:
             raise ValueError("published is unknown: add published_note saying how the date was inferred")
+        if self.period_inferred and not self.period_note:
+            raise ValueError("period_inferred is true: add period_note saying how the period was inferred")
         return self
 
 
@@ -120,9 +166,42 @@ class Observation(Strict):
     report: ReportId
     quote: Text
     period: Period | None = None
-    cumulative: bool = False
+    tally: Tally = "flow"
+    as_of: dt.date | None = None
+    since: dt.date | Literal["unknown"] | None = None
+    scope: Bilingual | None = None
+    level: Level | None = None
     breakdown: Bilingual | None = None
-    note: Text | None = None
+    note: Note | None = None
+
+    @model_validator(mode="after")
+    def _tally_dates(self) -> Observation:
+        if self.tally == "flow":
+            if self.as_of is not None or self.since is not None:
+                raise ValueError(
+                    "as_of and since belong to a stock or running total; expected tally: stock or "
+                    "running_total, or no as_of/since for a flow"
+                )
+        elif self.period is not None:
+            raise ValueError(
+                f"a {self.tally} has as_of (and since), not period; expected as_of: YYYY-MM-DD"
+                + (", since: YYYY-MM-DD or unknown" if self.tally == "running_total" else "")
+            )
+        elif self.as_of is None:
+            raise ValueError(
+                f"tally is {self.tally} but as_of is missing; expected as_of: YYYY-MM-DD (the date it stands at)"
+            )
+        elif self.tally == "stock" and self.since is not None:
+            raise ValueError(
+                "a stock stands on one date and has no since; expected tally: running_total if it accumulates"
+            )
+        elif self.tally == "running_total" and self.since is None:
+            raise ValueError(
+                "a running total needs since: YYYY-MM-DD, or since: unknown when the article gives no start"
+            )
+        elif isinstance(self.since, dt.date) and self.since > self.as_of:
+            raise ValueError(f"since {self.since} is after as_of {self.as_of}; expected since <= as_of")
+        return self
 
 
 class CityHeader(Strict):
@@ -133,6 +212,6 @@ class CityHeader(Strict):
     province: Bilingual
     level: Literal["prefecture", "county_level"]
     parent: Bilingual | None = None
-    population: Population
+    population: Population | None = None  # optional: without it, per-100,000 figures say "no denominator"
     reports: Annotated[dict[ReportId, Report], Field(min_length=1)]
     observations: list[dict] = Field(default_factory=list)

@@ -15,6 +15,54 @@ MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
 OTHER_MEASURES_EN = {"人次": "person-times", "户": "households", "节": "lessons"}
 UNIT_KINDS = ("count", "yuan", "percent")
 
+# What an indicator counts (docs/model.md): each measure and the measure words that count it.
+# A word may count several measures (个 is a site, an organisation, a project ...); an indicator's
+# `accepts` lists words of its own measure only, so 户 (households) never sits beside 人.
+MEASURES: dict[str, tuple[str, ...]] = {
+    "persons": ("人", "名", "位"),
+    "person_times": ("人次",),
+    "households": ("户", "家庭", "个家庭"),
+    "couples": ("对",),
+    "events": ("场", "场次", "次", "批"),
+    "courses": ("期", "班"),
+    "lessons": ("节", "堂", "课"),
+    "cases": ("件", "起", "个"),
+    "items": ("件", "份", "张", "本", "套", "册"),
+    "media": ("篇", "条", "期", "部"),
+    "sites": ("个", "处", "所", "家", "座"),
+    "organisations": ("个", "家", "支"),
+    "projects": ("个", "项", "笔"),
+    "enterprises": ("家", "个"),
+    "kinds": ("种", "类", "款"),
+    "yuan": ("元",),
+    "percent": ("%",),
+}
+MEASURE_NAMES: dict[str, tuple[str, str]] = {
+    "persons": ("人数", "persons"),
+    "person_times": ("人次", "person-times"),
+    "households": ("户数", "households"),
+    "couples": ("对数", "couples"),
+    "events": ("场次", "events or sessions"),
+    "courses": ("期数", "courses or series"),
+    "lessons": ("节数", "lessons"),
+    "cases": ("件数", "cases"),
+    "items": ("件数", "items"),
+    "media": ("篇数", "articles or programmes"),
+    "sites": ("个数（阵地、场所）", "sites or units"),
+    "organisations": ("个数（组织、团队）", "organisations"),
+    "projects": ("项数", "projects"),
+    "enterprises": ("家数", "enterprises"),
+    "kinds": ("种数", "kinds"),
+    "yuan": ("金额", "yuan"),
+    "percent": ("比例", "percent"),
+}
+MEASURE_IDS = tuple(MEASURES)
+
+
+def measures_of(word: str) -> list[str]:
+    """The measures a measure word counts (人次 -> person_times; 个 -> cases, sites, ...)."""
+    return [m for m, words in MEASURES.items() if word in words]
+
 
 class UnitError(ValueError):
     """A unit as written that does not fit the indicator."""

@@ -189,7 +189,8 @@ CASES = [
     Case(
         "unit-households-for-sessions",
         [("    unit: 场\n", "    unit: 户\n")],
-        "observations.0.unit: unit '户' does not fit this indicator; expected one of 场, 场次, 期",
+        "observations.0.unit: 户 counts households, but employment.training_sessions counts events "
+        "(one axis, one kind of thing); use employment.households_employed",
         "户",
     ),
     Case(
@@ -529,7 +530,7 @@ def test_load_all_keeps_good_cities_and_the_problems_of_a_broken_one(data_copy):
     shutil.copy(data_copy / SOURCE, data_copy / "sources" / "broken-2023.txt")
 
     dataset = load.load_all(data_copy)
-    assert sorted(dataset.cities) == ["sample", "second"]
+    assert sorted(dataset.cities) == ["sample", "second", "twoyears"]
     assert dataset.failed_files == [str(broken)]
     assert [p.path for p in dataset.problems] == [str(broken)] * 2
     assert [p.line for p in dataset.problems] == [
@@ -539,7 +540,11 @@ def test_load_all_keeps_good_cities_and_the_problems_of_a_broken_one(data_copy):
 
     con = load.build_database(dataset)
     with con.cursor() as cur:
-        assert cur.execute("SELECT city_id FROM cities ORDER BY 1").fetchall() == [("sample",), ("second",)]
+        assert cur.execute("SELECT city_id FROM cities ORDER BY 1").fetchall() == [
+            ("sample",),
+            ("second",),
+            ("twoyears",),
+        ]
         assert cur.execute("SELECT count(*) FROM problems WHERE path = ?", [str(broken)]).fetchone() == (2,)
         assert cur.execute("SELECT count(*) FROM observations WHERE city_id = 'broken'").fetchone() == (0,)
 
@@ -553,14 +558,17 @@ def test_load_all_of_chosen_files(data_copy):
 def test_city_files_are_in_name_order(data_copy):
     _add_city(data_copy, "aaa")
     (data_copy / "cities" / "notes.txt").write_text("not a city", encoding="utf-8")
-    assert [p.name for p in load.city_files(data_copy)] == ["aaa.yaml", "sample.yaml"]
+    assert [p.name for p in load.city_files(data_copy)] == ["aaa.yaml", "sample.yaml", "twoyears.yaml"]
 
 
 @pytest.mark.parametrize(
     "edit, fragment, anchor",
     [
         (
-            ("unit: yuan\n    per_capita: true\n  rights", "unit: dollars\n    per_capita: true\n  rights"),
+            (
+                "unit: yuan\n    measure: yuan\n    per_capita: true\n  rights",
+                "unit: dollars\n    measure: yuan\n    per_capita: true\n  rights",
+            ),
             "indicators.employment.funds.unit: Input should be 'count', 'yuan' or 'percent' (got 'dollars')",
             "dollars",
         ),
@@ -605,6 +613,7 @@ def fixture_db(data_copy):
 
 def test_tables_and_views(fixture_db):
     names = dict(fixture_db.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall())
+    # the derived tables are materialised once per build: page queries read them
     assert names == {
         "categories": "BASE TABLE",
         "indicators": "BASE TABLE",
@@ -612,26 +621,33 @@ def test_tables_and_views(fixture_db):
         "reports": "BASE TABLE",
         "observations": "BASE TABLE",
         "problems": "BASE TABLE",
-        "observations_full": "VIEW",
-        "indicator_values": "VIEW",
+        "observations_full": "BASE TABLE",
+        "latest_reports": "BASE TABLE",
+        "indicator_values": "BASE TABLE",
     }
+    dataset = load.load_all(FIXTURE_DATA)
     counts = {t: fixture_db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in names}
+    n_obs = sum(len(c.observations) for c in dataset.cities.values())
+    # one value per group of breakdown parts: the fixture's parts are its child-friendly sites
+    n_parts = sum(1 for c in dataset.cities.values() for o in c.observations if o.breakdown is not None)
     assert counts == {
-        "categories": 4,
-        "indicators": 7,
-        "cities": 1,
-        "reports": 1,
-        "observations": 8,
+        "categories": len(dataset.catalog.categories),
+        "indicators": len(dataset.catalog.indicators),
+        "cities": len(dataset.cities),
+        "reports": sum(len(c.header.reports) for c in dataset.cities.values()),
+        "observations": n_obs,
         "problems": 0,
-        "observations_full": 8,
-        "indicator_values": 7,
+        "observations_full": n_obs,
+        "latest_reports": len(dataset.cities),
+        "indicator_values": n_obs - n_parts + 1,
     }
 
 
 def test_observations_keep_the_value_as_written_beside_the_canonical_value(fixture_db):
     rows = fixture_db.execute(
         "SELECT indicator_id, value, value_as_written, unit_as_written, qualifier, period_start, period_end, line "
-        "FROM observations WHERE indicator_id IN ('employment.loans_amount', 'rights.disputes_mediated') ORDER BY 1"
+        "FROM observations WHERE indicator_id IN ('employment.loans_amount', 'rights.disputes_mediated') "
+        "AND city_id = 'sample' ORDER BY 1"
     ).fetchall()
     loans, disputes = rows
     assert loans[:5] == ("employment.loans_amount", 120_000_000.0, 1.2, "亿元", "exact")
@@ -655,17 +671,18 @@ def test_per_100k_and_sum_of_parts(fixture_db):
     assert (value, n_parts, is_sum, breakdowns) == (18, 2, True, ["儿童友好社区", "儿童友好学校"])
 
 
-def test_own_period_and_cumulative(data_copy):
+def test_own_period_and_tally(data_copy):
     path = data_copy / "cities" / "sample.yaml"
     path.write_text(
-        replace(BASE, OBS0, OBS0 + "    period: {start: 2021-01-01, end: 2023-12-31}\n    cumulative: true\n"),
+        replace(BASE, OBS0, OBS0 + "    period: {start: 2021-01-01, end: 2023-12-31}\n"),
         encoding="utf-8",
     )
     con = load.build_database(load.load_all(data_copy))
     row = con.execute(
-        "SELECT period_start, period_end, own_period, cumulative FROM observations WHERE indicator_id = 'employment.training_sessions'"
+        "SELECT period_start, period_end, own_period, tally, cumulative FROM observations "
+        "WHERE indicator_id = 'employment.training_sessions' AND city_id = 'sample'"
     ).fetchone()
-    assert tuple(map(str, row)) == ("2021-01-01", "2023-12-31", "True", "True")
+    assert tuple(map(str, row)) == ("2021-01-01", "2023-12-31", "True", "flow", "False")  # a multi-year flow
 
 
 def test_fingerprint_changes_when_a_file_changes(data_copy):

@@ -33,13 +33,14 @@ def test_fixture_city_header_and_observations_validate():
     assert header.reports["sample-2023"].period == schema.Period(start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31))
     observations = [schema.Observation.model_validate(o) for o in header.observations]
     assert [o.qualifier for o in observations[:2]] == ["exact", "more_than"]  # exact is the default
-    assert observations[0].cumulative is False and observations[0].period is None
+    assert observations[0].tally == "flow" and observations[0].period is None  # flow is the default
 
 
 def test_fixture_catalog_validates():
     catalog = schema.Catalog.model_validate(yamlio.read(FIXTURE_DATA / "catalog.yaml").data)
     assert catalog.indicators["employment.loans_amount"].unit == "yuan"
-    assert catalog.indicators["employment.training_sessions"].accepts == ["场", "场次", "期"]
+    assert catalog.indicators["employment.training_sessions"].accepts == ["场", "场次"]
+    assert catalog.indicators["employment.training_sessions"].measure == "events"
 
 
 def test_bilingual_strips_and_gets():
@@ -70,7 +71,10 @@ OBS_CASES = [
     ("indicator", "Employment.Training", "should match pattern"),
     ("indicator", "training_sessions", "should match pattern"),  # no category
     ("report", "Sample 2023", "should match pattern"),
-    ("cumulative", "yes", "valid boolean"),
+    ("tally", "cumulative", "'flow', 'stock' or 'running_total'"),
+    ("level", "city", "'national', 'provincial', 'prefecture' or 'county'"),
+    ("note", "an English note", "valid dictionary"),  # notes are {zh: ..., en: ...}
+    ("note", {"en": "English only"}, "Field required"),  # Chinese first
     (
         "period",
         {"start": dt.date(2023, 12, 31), "end": dt.date(2023, 1, 1)},
@@ -89,6 +93,58 @@ def test_observation_rejects(field, bad, fragment):
     assert len(errors) == 1, errors
     assert errors[0][0][0] == field
     assert fragment in errors[0][1]
+
+
+TALLY_CASES = [
+    ({"tally": "stock"}, "tally is stock but as_of is missing"),  # a stock stands on a date
+    ({"tally": "running_total", "as_of": dt.date(2023, 12, 31)}, "a running total needs since"),
+    ({"as_of": dt.date(2023, 12, 31)}, "as_of and since belong to a stock or running total"),  # a flow has none
+    (
+        {"tally": "stock", "as_of": dt.date(2023, 12, 31), "since": "unknown"},
+        "a stock stands on one date and has no since",
+    ),
+    (
+        {
+            "tally": "stock",
+            "as_of": dt.date(2023, 12, 31),
+            "period": {"start": dt.date(2023, 1, 1), "end": dt.date(2023, 12, 31)},
+        },
+        "a stock has as_of (and since), not period",
+    ),
+    (
+        {"tally": "running_total", "as_of": dt.date(2020, 12, 31), "since": dt.date(2021, 1, 1)},
+        "since 2021-01-01 is after as_of 2020-12-31",
+    ),
+]
+
+
+@pytest.mark.parametrize("extra, fragment", TALLY_CASES, ids=[str(c[0]) for c in TALLY_CASES])
+def test_observation_tally_needs_its_dates(extra, fragment):
+    errors = _errors(schema.Observation, {**_city()["observations"][0], **extra})
+    assert len(errors) == 1, errors
+    assert fragment in errors[0][1]
+
+
+def test_population_follows_the_one_denominator_rule():
+    good = _city()["population"]
+    assert schema.Population.model_validate(good).year == schema.DENOMINATOR_YEAR
+    errors = _errors(schema.Population, {**good, "year": 2023, "basis": "resident_year_end"})
+    assert len(errors) == 1 and "the denominator rule is the 2020 census for every city" in errors[0][1]
+
+
+def test_indicator_accepts_only_words_of_its_measure():
+    base = {
+        "name": {"zh": "培训妇女人数", "en": "Women trained"},
+        "definition": {"zh": "人数。", "en": "Persons."},
+        "unit": "count",
+        "measure": "persons",
+        "measure_word": {"zh": "人", "en": "people"},
+        "per_capita": True,
+    }
+    assert schema.Indicator.model_validate({**base, "accepts": ["人", "名"]}).measure == "persons"
+    errors = _errors(schema.Indicator, {**base, "accepts": ["人", "人次", "户"]})
+    assert len(errors) == 1 and "accepts 人次, 户, which do not count persons" in errors[0][1]
+    assert _errors(schema.Indicator, {**base, "accepts": ["人"], "measure": "yuan"})
 
 
 @pytest.mark.parametrize("missing", ["indicator", "value", "unit", "report", "quote"])

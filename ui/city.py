@@ -70,8 +70,8 @@ def header(view: View, city) -> None:
 
 def report_box(view: View, report) -> None:
     lang = view.lang
-    title = report["title_en"] if lang == "en" else report["title_zh"]
-    period = labels.period_text({**report, "cumulative": False}, lang)
+    title = labels.report_title(report, lang)
+    period = labels.period_text(report, lang)
     st.markdown(f"**{render.md(title)}**")
     meta = [
         str(report["publisher"]),
@@ -81,9 +81,14 @@ def report_box(view: View, report) -> None:
         t("city.quotes_found", n=int(report["n_observations"])),
     ]
     st.caption(render.md(" · ".join(meta)))
-    note = report.get("published_note")
-    if note is not None and str(note) not in ("None", "nan"):
-        st.caption(render.md(note))
+    notes = [report.get("published_note")]
+    if report.get("period_inferred"):
+        notes.append(f"{t('source.period_inferred')}{t('colon')}{report.get('period_note')}")
+    if report.get("excerpt"):
+        notes.append(t("source.excerpt"))
+    for note in notes:
+        if labels.has_text(note):
+            st.caption(render.md(str(note)))
     url = report.get("url")
     if url is not None and str(url).startswith(("https://", "http://")):
         st.link_button(str(url)[:80], str(url), icon=":material/open_in_new:")
@@ -93,10 +98,13 @@ def indicators_by_category(view: View, city_id: str) -> None:
     """Each category's indicators for this city as a readable list, with quotes."""
     lang = view.lang
     categories = frames.categories(view.key, view.cur)
+    everything = frames.city_values(view.key, view.cur, city_id)
+    years = sorted({int(y) for y in everything["report_year"]})
+    if len(years) > 1:
+        years_side_by_side(view, everything, years)
     empty = []
     for _, category in categories.iterrows():
-        values = frames.compare_category(view.key, view.cur, category["category_id"])
-        values = values[values["city_id"] == city_id]
+        values = everything[everything["category_id"] == category["category_id"]]
         if values.empty:
             empty.append(pick(category, "name", lang))
             continue
@@ -107,7 +115,7 @@ def indicators_by_category(view: View, city_id: str) -> None:
                 line = (
                     f"**{render.md(pick(row, 'indicator', lang))}**{render.md(t('colon'))}"
                     f"{render.md(labels.value_text(row, lang) + labels.mixed_suffix(row, lang))} · "
-                    f"{render.md(labels.period_text(row, lang))}"
+                    f"{render.md(labels.period_flags_text(row, lang))}"
                 )
                 if row["per_100k"] == row["per_100k"] and row["per_100k"] is not None:
                     line += f" · :gray[{render.md(labels.rate_text(row, lang))}]"
@@ -124,9 +132,9 @@ def indicators_by_category(view: View, city_id: str) -> None:
                         )
                 else:
                     st.markdown(f":gray[{render.md_inline('“' + row['quotes'][0] + '”')}]")
-                if labels.has_text(row["notes"]):
-                    # Curators' notes are free text, mostly English: labelled so, never machine-translated.
-                    st.caption(render.md(f"{labels.note_label(row['notes'], lang)}{t('colon', lang)}{row['notes']}"))
+                heading, note = labels.note_text(row, lang)
+                if note:
+                    st.caption(render.md(f"{heading}{t('colon', lang)}{note}"))
     if empty:
         st.caption(render.md(t("city.not_reported_categories", names=join(empty))))
 
@@ -144,3 +152,31 @@ def article(view: View, report, indicator_of: dict[int, str]) -> None:
         st.container(height=640, border=False),
     ):
         st.markdown(render.paragraphs(marked))
+
+
+def years_side_by_side(view: View, values, years: list[int]) -> None:
+    """A city with several reports: each indicator's value in each year, side by side (one table).
+
+    A row is an indicator (with its scope or level when it has one); a year in which the city
+    does not report it says so, never 0. Values keep their qualifier, measure word and flags.
+    """
+    lang = view.lang
+    rows: dict[tuple, dict] = {}
+    for _, row in values.iterrows():
+        extra = labels.flags_text({**row, "period_start": None, "period_end": None, "period_inferred": False}, lang)
+        name = pick(row, "indicator", lang) + (
+            f"（{extra}）" if extra and lang == "zh" else f" ({extra})" if extra else ""
+        )
+        key = (row["category_order"], row["indicator_order"], name)
+        cells = rows.setdefault(key, {t("col.indicator", lang): name})
+        text = labels.value_text(row, lang) + labels.mixed_suffix(row, lang)
+        period = labels.period_text(row, lang)
+        if period != str(int(row["report_year"])) + ("年" if lang == "zh" else ""):
+            text += f" · {period}"
+        column = t("city.year", lang, year=int(row["report_year"]))
+        cells[column] = f"{cells[column]}；{text}" if column in cells else text
+    columns = [t("col.indicator", lang)] + [t("city.year", lang, year=y) for y in years]
+    table = [{c: cells.get(c, t("not_reported", lang)) for c in columns} for _, cells in sorted(rows.items())]
+    st.markdown(f"**{render.md(t('city.years_heading', n=len(years)))}**")
+    st.caption(render.md(t("city.years_help")))
+    st.dataframe(table, hide_index=True, width="stretch", column_order=columns)

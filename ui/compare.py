@@ -34,9 +34,29 @@ MORE = "more"  # whether the comparisons after the first ones are open (in the U
 FIRST_CHARTS = 4  # comparisons drawn at once; more than one beyond them wait behind "MORE"
 
 
+LATEST = "latest"  # the period choice "each city's latest report" (the default)
+
+
 def _on_category_change() -> None:
     for name in ("cities", "indicator", "source", MORE):
         state.forget(name)
+
+
+def _on_year_change() -> None:
+    for name in ("cities", "source", MORE):
+        state.forget(name)
+
+
+def chosen_year() -> int | None:
+    """The period choice of this run: None for each city's latest report, else a report year."""
+    value = st.session_state.get("year", LATEST)
+    return None if value in (None, LATEST) else int(value)
+
+
+def offer_year(year: int) -> None:
+    """A callback: switch to the same-year comparison of `year`."""
+    st.session_state["year"] = str(year)
+    _on_year_change()
 
 
 @dataclass
@@ -52,6 +72,7 @@ class Controls:
     category: str
     chosen: list[str]
     mode: str
+    years: dict[str, int]  # report year -> how many cities report the category that year
 
 
 def resolve(view: View) -> Controls:
@@ -69,7 +90,11 @@ def resolve(view: View) -> Controls:
     state.claim("category", default_category, state.parse_choice(category_ids), lambda v: v in category_ids)
     state.claim("mode", "absolute", state.parse_choice(state.MODES), lambda v: v in state.MODES)
     category = st.session_state["category"]
-    values = frames.compare_category(view.key, view.cur, category)
+    years_frame = frames.report_years(view.key, view.cur, category)
+    years = {str(int(r["year"])): int(r["n_cities"]) for _, r in years_frame.iterrows()}
+    state.claim("year", LATEST, state.parse_choice([LATEST, *years]), lambda v: v == LATEST or v in years)
+    year = chosen_year()
+    values = frames.compare_category(view.key, view.cur, category, year)
     reporting = [c for c in city_ids if c in set(values["city_id"])]
     state.claim(
         "cities",
@@ -82,8 +107,11 @@ def resolve(view: View) -> Controls:
     state.publish("category", category, default_category)
     state.publish("mode", mode, "absolute")
     state.publish("cities", chosen, reporting)
-    view.share.update(category=category, cities=chosen, mode=mode)
-    return Controls(category_ids, category_names, default_category, city_ids, names, reporting, category, chosen, mode)
+    state.publish("year", st.session_state["year"], LATEST)
+    view.share.update(category=category, cities=chosen, mode=mode, year=None if year is None else str(year))
+    return Controls(
+        category_ids, category_names, default_category, city_ids, names, reporting, category, chosen, mode, years
+    )
 
 
 def widgets(view: View, controls: Controls) -> None:
@@ -102,6 +130,16 @@ def widgets(view: View, controls: Controls) -> None:
         required=True,
         format_func=lambda i: c.category_names[i],
         on_change=_on_category_change,
+    )
+    st.pills(
+        t("compare.period"),
+        [LATEST, *c.years],
+        key="year",
+        required=True,
+        format_func=lambda y: (
+            t("compare.period.latest") if y == LATEST else t("compare.period.year", year=y, n=c.years[y])
+        ),
+        on_change=_on_year_change,
     )
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     left.pills(
@@ -128,13 +166,29 @@ def build_panels(view: View, category: str, chosen: list[str], mode: str) -> lis
     chart reaches the browser before the others are built.
     """
     return _panels(
-        view.key, category, tuple(chosen), mode, view.lang, view.present, tuple(sorted(view.colours.items())), view
+        view.key,
+        category,
+        tuple(chosen),
+        mode,
+        view.lang,
+        view.present,
+        tuple(sorted(view.colours.items())),
+        view,
+        chosen_year(),
     )
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
 def _panels(
-    key: str, category: str, chosen: tuple[str, ...], mode: str, lang: str, present: bool, colours: tuple, _view: View
+    key: str,
+    category: str,
+    chosen: tuple[str, ...],
+    mode: str,
+    lang: str,
+    present: bool,
+    colours: tuple,
+    _view: View,
+    year: int | None = None,
 ) -> list[panels.Panel]:
     # Shared across sessions: panels are never modified after this returns.
     cities = frames.cities(key, _view.cur)
@@ -142,7 +196,7 @@ def _panels(
     categories = frames.categories(key, _view.cur)
     category_name = pick(categories.set_index("category_id").loc[category], "name", lang)
     by_indicator: dict[str, list[dict]] = {}
-    for row in frames.compare_category(key, _view.cur, category).to_dict("records"):
+    for row in frames.compare_category(key, _view.cur, category, year).to_dict("records"):
         by_indicator.setdefault(row["indicator_id"], []).append(row)
     indicators = frames.indicators(key, _view.cur, category)
     return [
@@ -173,6 +227,7 @@ def figure_for(view: View, panel: panels.Panel, category: str, chosen: list[str]
         tuple(sorted(view.colours.items())),
         view,
         panel,
+        chosen_year(),
     )
 
 
@@ -188,24 +243,61 @@ def _figure(
     colours: tuple,
     _view: View,
     _panel: panels.Panel,
+    year: int | None = None,
 ):
     # Shared across sessions: figures are never modified after this returns.
     return panels.figure(_view, _panel)
 
 
 def period_notice(view: View, shown: list[panels.Panel]) -> None:
-    """A notice, once per page, when the compared values cover different periods."""
+    """A notice, once per page, when the compared values cover different periods: the cities
+    grouped by period on one line, and the same-year comparisons this category offers."""
     records = sorted((r for p in shown for r in p.records), key=lambda r: r["city_id"])
     if not records:
         return
     lang = view.lang
-    per_city = {}
+    by_period: dict[str, list[str]] = {}
     for row in records:
-        per_city.setdefault(pick(row, "city", lang), []).append(labels.period_text(row, lang))
-    distinct = {p for ps in per_city.values() for p in ps}
-    if len(distinct) > 1:
-        listing = join([f"{city} {'/'.join(dict.fromkeys(ps))}" for city, ps in per_city.items()])
-        st.info(render.md(t("compare.periods_differ", periods=listing)), icon=":material/schedule:")
+        if str(row.get("tally") or "flow") != "flow":
+            continue  # stocks and running totals say so on their bars
+        city = pick(row, "city", lang)
+        members = by_period.setdefault(labels.period_text(row, lang), [])
+        if city not in members:
+            members.append(city)
+    if len(by_period) <= 1:
+        return
+    listing = period_groups(by_period, lang)
+    st.info(render.md(t("compare.periods_differ", periods=listing)), icon=":material/schedule:")
+    if chosen_year() is None:
+        offers = same_year_offers(view)
+        if offers:
+            columns = st.columns(len(offers) + 1)
+            for column, (year, n) in zip(columns, offers, strict=False):
+                column.button(
+                    t("compare.same_year", year=year, n=n),
+                    key=f"same_year_{year}",
+                    on_click=offer_year,
+                    args=(year,),
+                    icon=":material/compare_arrows:",
+                )
+
+
+def period_groups(by_period: dict[str, list[str]], lang: str, most: int = 6) -> str:
+    """ "2020年：淮北市、东营市；2023年：宿迁市": periods with their cities, the longest groups
+    first; past `most` cities in a group, "…等12市"."""
+    sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
+    parts = []
+    for period, cities in sorted(by_period.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        names = join(cities[:most]) + (t("compare.and_more", n=len(cities)) if len(cities) > most else "")
+        parts.append(f"{period}{colon}{names}")
+    return sep.join(parts)
+
+
+def same_year_offers(view: View, most: int = 3) -> list[tuple[int, int]]:
+    """Years in which two or more cities report the chosen category: (year, cities), most first."""
+    years = frames.report_years(view.key, view.cur, st.session_state.get("category"))
+    offers = [(int(r["year"]), int(r["n_cities"])) for _, r in years.iterrows() if int(r["n_cities"]) >= 2]
+    return sorted(offers, key=lambda o: (-o[1], -o[0]))[:most]
 
 
 def body(view: View) -> None:

@@ -78,6 +78,8 @@ def select(rows: pd.DataFrame, city_ids, category_ids, indicator_ids, query: str
             + " "
             + rows["note"].fillna("")
             + " "
+            + rows["note_en"].fillna("")
+            + " "
             + rows["breakdown_zh"].fillna("")
             + " "
             + rows["breakdown_en"].fillna("")
@@ -101,10 +103,11 @@ def table(view: View, rows: pd.DataFrame) -> pd.DataFrame:
                 t("col.indicator"): pick(r, "indicator", lang),
                 t("col.value"): labels.value_text(r, lang),
                 t("col.period"): labels.period_text(r, lang),
+                t("col.flags"): labels.flags_text(r, lang),
                 t("col.breakdown"): text(r["breakdown_en" if lang == "en" else "breakdown_zh"]),
                 t("col.per_100k"): labels.rate_text(r, lang, with_unit=False),
                 t("col.quote"): r["quote"],
-                t("col.note"): text(r["note"]),
+                t("col.note"): labels.note_text(r, lang)[1],
                 t("col.as_written"): f"{fmt.format_number(float(r['value_as_written']), 4)} {r['unit_as_written']}",
                 t("col.report"): r["report_id"],
                 t("col.published"): labels.published_cell(r, lang),
@@ -120,6 +123,7 @@ def table(view: View, rows: pd.DataFrame) -> pd.DataFrame:
                 "col.indicator",
                 "col.value",
                 "col.period",
+                "col.flags",
                 "col.breakdown",
                 "col.per_100k",
                 "col.quote",
@@ -137,7 +141,6 @@ def downloads(view: View, shown: pd.DataFrame) -> None:
     """CSV (with BOM) and Excel of the rows shown and of everything, with sources and notes."""
     lang = view.lang
     every = frames.export_rows(view.key, view.cur)
-    indicators = frames.indicators(view.key, view.cur)
     reports = frames.reports(view.key, view.cur)
     cities = frames.cities(view.key, view.cur)
     notes = exports.notes_frame()
@@ -149,7 +152,7 @@ def downloads(view: View, shown: pd.DataFrame) -> None:
     ]
     for name, label, rows in scopes:
         st.markdown(f"**{render.md(label)}**")
-        data = exports.data_frame(rows, indicators, lang)
+        data = exports.data_frame(rows, lang)
         used = exports.sources_frame(reports, cities, list(rows["report_id"].unique()))
         row = st.container(horizontal=True)
         row.download_button(

@@ -12,8 +12,8 @@ import io
 
 import pandas as pd
 
-from metrics import format as fmt
 from metrics.queries import EXPORT_COLUMNS
+from ui import labels
 
 NOTES: list[tuple[str, str, str]] = [
     (
@@ -28,7 +28,11 @@ NOTES: list[tuple[str, str, str]] = [
         "标准单位下的数值：计数为个数，金额为元，比例为百分数（0–100）",
         "Value in the canonical unit: counts as numbers, money in yuan, shares in percent (0-100)",
     ),
-    ("unit", "标准单位", "Canonical unit"),
+    (
+        "unit",
+        "原文的计量单位（户、人次、名；金额为元，比例为%）",
+        "The article's measure word (户, 人次, 名; money 元, shares %)",
+    ),
     (
         "qualifier",
         "限定：exact 确数；more_than 余/多/超过（以上）；nearly 近（略少于）；about 约",
@@ -51,8 +55,36 @@ NOTES: list[tuple[str, str, str]] = [
     ),
     (
         "cumulative",
-        "true 表示截至 period_end 的累计数，而非当期数",
-        "true: a running total up to period_end, not the period's own figure",
+        "true 表示存量或累计数（见 tally），而非当期数",
+        "true: a stock or a running total (see tally), not the period's own count",
+    ),
+    (
+        "tally",
+        "flow 当期数；stock 某日现有数（period_start = period_end = 截至日期）；running_total 累计数"
+        "（period_start 为起点，空则起点不详，不计每10万人）",
+        "flow: the period's count; stock: what exists on a date (period_start = period_end = that date); "
+        "running_total: a total since period_start (empty: start unknown, no per-100,000 figure)",
+    ),
+    (
+        "measure",
+        "指标计数的对象：persons 人数、person_times 人次、households 户数、events 场次、yuan 金额等（docs/model.md）",
+        "What the indicator counts: persons, person_times, households, events, yuan ... (docs/model.md)",
+    ),
+    (
+        "scope_zh / scope_en",
+        "数值只覆盖部分工作时的范围（如联合五部门举办的活动）",
+        "The part of the work a value covers, when it is not all of it (one programme, one joint campaign)",
+    ),
+    (
+        "level",
+        "表彰等的级别：national 国家级、provincial 省级、prefecture 市级、county 县级",
+        "Level of an honour: national, provincial, prefecture, county",
+    ),
+    ("note / note_en", "编者注（中文 / 英文）", "Curator's note (Chinese / English)"),
+    (
+        "flags_shown",
+        "界面上各柱标注的限定：不足一年、存量、累计、范围、级别、年份为推断",
+        "What the dashboard marks on the bar: part of a year, stock, running total, scope, level, year inferred",
     ),
     ("report_id", "报道编号，见来源表", "Report id, see the sources table"),
     (
@@ -72,7 +104,7 @@ NOTES: list[tuple[str, str, str]] = [
     ),
     (
         "population, population_year, population_basis, population_verified",
-        "人口分母、年份、口径（census 普查 / resident_year_end 年末常住人口）、是否核实",
+        "人口分母（统一为2020年第七次人口普查常住人口；空表示没有找到有来源的数字）、年份、口径、是否核实",
         "Population denominator, its year, basis (census / resident_year_end) and whether it is verified",
     ),
     (
@@ -88,18 +120,14 @@ NOTES: list[tuple[str, str, str]] = [
 ]
 
 
-def data_frame(rows: pd.DataFrame, indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Export rows with the documented columns first, then context and the displayed strings."""
+def data_frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Export rows with the documented columns first, then context and the displayed strings:
+    the value, period and flags exactly as the screen shows them (ui.labels, one formatter)."""
     frame = rows.copy()
-    words = dict(zip(indicators["indicator_id"], indicators[f"measure_word_{lang}"], strict=True))
-    shown = []
-    for _, row in frame.iterrows():
-        word = str(words.get(row["indicator_id"], row["unit"]))
-        shown.append(fmt.format_value(float(row["value"]), row["qualifier"], row["unit_kind"], word, lang))
-    frame["value_shown"] = shown
-    frame["period_shown"] = [
-        fmt.format_period(r["period_start"], r["period_end"], bool(r["cumulative"]), lang) for _, r in frame.iterrows()
-    ]
+    records = frame.to_dict("records")
+    frame["value_shown"] = [labels.value_text(r, lang) for r in records]
+    frame["period_shown"] = [labels.period_text(r, lang) for r in records]
+    frame["flags_shown"] = [labels.flags_text(r, lang) for r in records]
     first = [c for c in EXPORT_COLUMNS if c in frame.columns]
     rest = [c for c in frame.columns if c not in first]
     return frame[first + rest]

@@ -31,8 +31,18 @@ def indicators(key: str, _cur, category_id: str | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(**_CACHE)
-def compare_category(key: str, _cur, category_id: str) -> pd.DataFrame:
-    return queries.compare_category(_cur, category_id)
+def compare_category(key: str, _cur, category_id: str, year: int | None = None) -> pd.DataFrame:
+    return queries.compare_category(_cur, category_id, year=year)
+
+
+@st.cache_data(**_CACHE)
+def city_values(key: str, _cur, city_id: str) -> pd.DataFrame:
+    return queries.city_values(_cur, city_id)
+
+
+@st.cache_data(**_CACHE)
+def report_years(key: str, _cur, category_id: str | None = None) -> pd.DataFrame:
+    return queries.report_years(_cur, category_id)
 
 
 @st.cache_data(**_CACHE)

@@ -99,6 +99,7 @@ def describe(view: View, indicator: dict) -> None:
     facts = [
         f"{t('category')}{t('colon')}{indicator['category_name']}",
         f"{t('indicator.unit')}{t('colon')}{labels.unit_text(indicator, lang)}",
+        f"{t('indicator.measure')}{t('colon')}{labels.measure_name(indicator, lang)}",
         f"{t('indicator.per_capita')}{t('colon')}"
         + t("indicator.per_capita.yes" if indicator["per_capita"] else "indicator.per_capita.no"),
         t("indicator.reported_by", n=int(indicator["n_cities"])),
@@ -127,14 +128,15 @@ def table(view: View, values: pd.DataFrame) -> pd.DataFrame:
                 t("col.city"): pick(row, "city", lang),
                 t("col.value"): labels.value_text(row, lang) + labels.mixed_suffix(row, lang),  # parts: own column
                 t("col.period"): labels.period_text(row, lang),
+                t("col.flags"): labels.flags_text(row, lang),
                 t("col.per_100k"): labels.rate_text(row, lang, with_unit=False),
                 t("col.population"): labels.population_text(row, lang),
                 t("col.parts"): str(int(row["n_parts"])) if labels.is_sum(row) else "",
                 t("col.quote"): quote,
-                t("col.report"): row["report_title_en"] if lang == "en" else row["report_title_zh"],
+                t("col.report"): labels.report_title(row, lang),
                 t("col.publisher"): row["publisher"],
                 t("col.published"): labels.published_text(row, lang),
-                t("col.note"): row["notes"] if row["notes"] is not None and str(row["notes"]) != "nan" else "",
+                t("col.note"): labels.note_text(row, lang)[1],
             }
         )
     return pd.DataFrame(rows)

@@ -127,18 +127,64 @@ def part_label(row: Any, lang: str | None = None) -> str:
     return str(labels[0] or "") if len(labels) else ""
 
 
-def note_label(note: Any, lang: str | None = None) -> str:
-    """The heading of a curator's note: "编者注（英文原文）" when a Chinese page shows an English note.
+def note_text(row: Any, lang: str | None = None) -> tuple[str, str]:
+    """A curator's note in the page's language, with its heading: (heading, text), or ("", "").
 
-    Notes are free text in the data, mostly written in English; they are shown as written, never
-    machine-translated, and a Chinese reader is told which language to expect.
+    Notes are written in Chinese (`note`, or `notes` for a value of several parts) with an
+    optional English version (`note_en`, `notes_en`). An English page without an English
+    version shows the Chinese one, headed so; notes are never machine-translated.
     """
     lang = _lang(lang)
-    text = str(note or "")
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    english = latin > 2 * cjk
-    return t("note.english" if english and lang == "zh" else "note.label", lang)
+    zh = _field(row, "note") if _field(row, "notes") is None else _field(row, "notes")
+    en = _field(row, "note_en") if _field(row, "notes_en") is None else _field(row, "notes_en")
+    if lang == "en" and has_text(en):
+        return t("note.label", lang), str(en)
+    if has_text(zh):
+        return t("note.chinese" if lang == "en" else "note.label", lang), str(zh)
+    return "", ""
+
+
+def flags(row: Any, lang: str | None = None) -> list[str]:
+    """What limits the row's value, in words (metrics.format.format_flags): part of a year, a
+    stock, a running total, a partial scope, a level, an inferred year."""
+    lang = _lang(lang)
+    scope = _field(row, f"scope_{lang}")
+    return fmt.format_flags(
+        str(_field(row, "tally") or "flow"),
+        _field(row, "period_start"),
+        _field(row, "period_end"),
+        str(scope) if has_text(scope) else None,
+        str(_field(row, "level")) if has_text(_field(row, "level")) else None,
+        bool(_field(row, "period_inferred")) if has_text(_field(row, "period_inferred")) else False,
+        lang,
+    )
+
+
+def flags_text(row: Any, lang: str | None = None) -> str:
+    """`flags` joined: "不足一年；范围：联合五部门举办的培训"; "" when nothing limits the value."""
+    lang = _lang(lang)
+    return fmt.join_flags(flags(row, lang), lang)
+
+
+def period_flags_text(row: Any, lang: str | None = None) -> str:
+    """The period and, after it, what limits the value: "2023年1–6月 · 不足一年；省级"."""
+    lang = _lang(lang)
+    extra = flags_text(row, lang)
+    return period_text(row, lang) + (f" · {extra}" if extra else "")
+
+
+def report_title(row: Any, lang: str | None = None) -> str:
+    """A report's title; one the curator wrote (the article has no headline) says so."""
+    lang = _lang(lang)
+    title = _field(row, f"report_title_{lang}")
+    title = _field(row, f"title_{lang}") if title is None else title
+    if _field(row, "title_by") == "curator":
+        return (
+            f"{title}（{t('source.title_by_curator', lang)}）"
+            if lang == "zh"
+            else f"{title} ({t('source.title_by_curator', lang)})"
+        )
+    return str(title)
 
 
 def has_text(value: Any) -> bool:
@@ -147,12 +193,14 @@ def has_text(value: Any) -> bool:
 
 
 def period_text(row: Any, lang: str | None = None) -> str:
-    """The row's period: "2023年", "2023-01 to 06", "cumulative to 2023-06"."""
-    return fmt.format_period(row["period_start"], row["period_end"], bool(row["cumulative"]), _lang(lang))
+    """The row's period: "2023年", "2023-01 to 06", "截至2024年12月31日", "累计至2023年6月（起点不详）"."""
+    return fmt.format_period(row["period_start"], row["period_end"], str(_field(row, "tally") or "flow"), _lang(lang))
 
 
 def population_text(row: Any, lang: str | None = None) -> str:
     """The denominator: "498.62万人（2020年人口普查）", with "unverified" when it is."""
+    if _is_missing(_field(row, "population")):
+        return fmt.format_population(None, 0, "", False, _lang(lang))
     return fmt.format_population(
         int(row["population"]),
         int(row["population_year"]),
@@ -216,6 +264,12 @@ def parts(row: Any, lang: str | None = None) -> list[tuple[str, str, str]]:
         text = fmt.format_value(float(value), qualifier, row["unit_kind"], measure_word(row, lang, word or ""), lang)
         out.append((label or "", text, quote))
     return out
+
+
+def measure_name(indicator: Any, lang: str | None = None) -> str:
+    """What an indicator counts, in words: "人数" / "persons", "人次" / "person-times"."""
+    names = units.MEASURE_NAMES.get(str(_field(indicator, "measure")), ("", ""))
+    return names[1] if _lang(lang) == "en" else names[0]
 
 
 def unit_text(indicator: Any, lang: str | None = None) -> str:

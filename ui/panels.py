@@ -122,14 +122,14 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
     bars = []
     for row in panel.records:
         city = names[row["city_id"]]
-        period = labels.period_text(row, lang)
+        period = labels.period_flags_text(row, lang)  # what limits the bar travels on its label
         if panel.as_rate:
             value = labels.rate_text(row, lang, with_unit=False, short=True)
         else:
             value = labels.value_text(row, lang, short=True)
         bars.append(
             charts.Bar(
-                # A city with several values (periods) gets its period as a small second line.
+                # A city with several values (periods, levels, scopes) gets them as a small second line.
                 label=charts.city_label(esc(city), esc(period) if counts[row["city_id"]] > 1 else "", sizes),
                 value=float(row[measure]),
                 value_text=esc(value + labels.sum_suffix(row, lang)),
@@ -161,7 +161,15 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
     return charts.bar_chart(
         bars,
         title=pick(panel.indicator, "name", lang),
-        subtitle=[panel.category_name, *charts.one_line_or_each([period_label, measure_label], sizes)],
+        # A comparison whose bars differ in kind says so above them, in the PNG too.
+        subtitle=[
+            panel.category_name,
+            *charts.one_line_or_each(
+                [period_label, t("panel.counts", lang, what=labels.measure_name(panel.indicator, lang)), measure_label],
+                sizes,
+            ),
+            *([kinds] if (kinds := kinds_differ(panel.records, lang)) else []),
+        ],
         footer=footer,
         sizes=sizes,
     )
@@ -183,6 +191,9 @@ def _hover(row, city: str, period: str, as_rate: bool, lang: str) -> str:
     else:
         lines.append(render.plotly_wrapped(f"“{row['quotes'][0]}”", 46, 5))
     lines.append(esc(f"{row['publisher']} · {labels.published_text(row, lang)}"))
+    heading, note = labels.note_text(row, lang)
+    if note:
+        lines.append(render.plotly_wrapped(f"{heading}{t('colon', lang)}{note}", 46, 3))
     lines.append(f"<i>{esc(t('compare.click_hint', lang))}</i>")
     return "<br>".join(lines)
 
@@ -250,7 +261,7 @@ def _notices(view: View, panel: Panel, definition: str | None = None) -> None:
         lines.append(render.md(t("not_reported.list", cities=join(panel.not_reported))))
     if len(panel.periods) > 1 and view.present:
         lines.append(":material/schedule: " + render.md(t("compare.periods_differ", periods=join(panel.periods))))
-    if panel.cumulative:
+    if panel.cumulative and not kinds_differ(panel.records, lang):  # else the chart's subtitle says it
         lines.append(":material/functions: " + render.md(t("compare.cumulative")))
     if panel.rate_refused:
         lines.append(render.md(t("compare.no_per_capita")))
@@ -262,6 +273,20 @@ def _notices(view: View, panel: Panel, definition: str | None = None) -> None:
         lines.append(render.md(t("compare.definition")))
     if lines:
         st.caption("\n\n".join(lines), help=definition)
+
+
+def kinds_differ(records: list[dict], lang: str) -> str:
+    """One sentence when the bars of a comparison differ in kind (a flow beside a stock or a
+    running total, a partial scope beside the whole work, honours of different levels); "" else."""
+    tallies = list(dict.fromkeys(str(r.get("tally") or "flow") for r in records))
+    kinds = [t(f"kind.{k}", lang) for k in tallies] if len(tallies) > 1 else []
+    if len({labels.has_text(r.get("scope_zh")) and str(r.get("scope_zh")) for r in records}) > 1:
+        kinds.append(t("kind.scope", lang))
+    if len({str(r.get("level")) for r in records}) > 1:
+        kinds.append(t("kind.level", lang))
+    if not kinds:
+        return ""
+    return t("compare.kinds_differ", lang, kinds=("、" if lang == "zh" else ", ").join(kinds))
 
 
 def definition_text(indicator: dict, lang: str) -> str:

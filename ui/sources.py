@@ -44,7 +44,7 @@ def value_source(view: View, row) -> None:
     st.markdown(
         f"**{render.md(city)} · {render.md(indicator)}{render.md(t('colon'))}"
         f"{render.md(labels.value_text(row, lang) + labels.mixed_suffix(row, lang))}** · "
-        f"{render.md(labels.period_text(row, lang))}"
+        f"{render.md(labels.period_flags_text(row, lang))}"
     )
     part = labels.part_label(row, lang)
     if part:
@@ -59,7 +59,7 @@ def value_source(view: View, row) -> None:
         )
     else:
         st.markdown("> " + render.md_inline(f"“{first['quote']}”"))
-    title = first["report_title_en"] if lang == "en" else first["report_title_zh"]
+    title = labels.report_title(first, lang)
     st.caption(
         render.md(
             " · ".join(
@@ -74,11 +74,15 @@ def value_source(view: View, row) -> None:
     details = []
     if labels.has_text(first.get("published_note")):
         details.append(str(first["published_note"]))
+    if first.get("period_inferred") and labels.has_text(first.get("period_note")):
+        details.append(f"{t('source.period_inferred')}{t('colon')}{first['period_note']}")
+    if first.get("excerpt"):
+        details.append(t("source.excerpt"))
     details.append(f"{t('source.file')}{t('colon')}{first['source_path']}")
     st.caption(render.md(" · ".join(details)))
-    notes = row.get("notes")
-    if labels.has_text(notes):
-        st.caption(render.md(f"{labels.note_label(notes, lang)}{t('colon', lang)}{notes}"))
+    heading, note = labels.note_text(row, lang)
+    if note:
+        st.caption(render.md(f"{heading}{t('colon', lang)}{note}"))
     url = first.get("url")
     if url and str(url).startswith(("https://", "http://")):
         st.link_button(str(url)[:80], str(url), icon=":material/open_in_new:")
