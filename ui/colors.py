@@ -1,10 +1,10 @@
 """Fixed, colour-blind-safe city colours, the same on every page and in every exported picture.
 
-The Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), which stays distinguishable
-under the common forms of colour blindness. A city's colour is chosen from its id alone: a hash
-picks a preferred slot, and cities whose slot is taken (visited in id order) move to the next
-free one. A city keeps its colour when another city's file breaks or a city is added with a
-free preferred slot. Colour is never the only cue: every bar is also named by its city.
+Okabe-Ito (Okabe & Ito 2008, "Color Universal Design") without black, and Paul Tol's wine: eight
+colours that stay distinguishable under the common forms of colour blindness. A city's colour
+is chosen from its id: a hash picks a preferred slot, and cities whose slot is taken (visited in
+id order) move to the next free one. Beyond eight cities only the chosen ones are coloured (see
+`city_colours`). Colour is never the only cue: every bar is also named by its city.
 """
 
 from __future__ import annotations
@@ -12,37 +12,55 @@ from __future__ import annotations
 import hashlib
 import re
 
-OKABE_ITO = (
+# Seven of Okabe-Ito (without black, which reads as text and as "no data") and Paul Tol's wine,
+# also distinguishable under the common colour blindnesses: eight cities, eight colours.
+PALETTE = (
     "#0072B2",  # blue
     "#E69F00",  # orange
     "#009E73",  # bluish green
     "#CC79A7",  # reddish purple
     "#56B4E9",  # sky blue
     "#D55E00",  # vermillion
-    "#000000",  # black
+    "#882255",  # wine (Tol)
     "#F0E442",  # yellow
 )
-FALLBACK = "#7F7F7F"
+OKABE_ITO = PALETTE  # the name the first edition used
+FALLBACK = "#8A939C"  # one neutral grey for cities beyond eight
+HIGHLIGHT = "#0072B2"  # the selected city among grey bars
 
 _SAFE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def _preferred_slot(city_id: str) -> int:
-    return int(hashlib.sha256(city_id.encode()).hexdigest(), 16) % len(OKABE_ITO)
+    return int(hashlib.sha256(city_id.encode()).hexdigest(), 16) % len(PALETTE)
 
 
-def city_colours(city_ids) -> dict[str, str]:
-    """A colour for each city id, deterministic given the ids."""
+def _assign(city_ids) -> dict[str, str]:
     colours: dict[str, str] = {}
     taken: set[int] = set()
     for city_id in sorted(set(city_ids)):
         start = _preferred_slot(city_id)
-        slot = next(
-            ((start + k) % len(OKABE_ITO) for k in range(len(OKABE_ITO)) if (start + k) % len(OKABE_ITO) not in taken),
-            start,  # more cities than colours: share, the name still tells them apart
-        )
+        slot = next((start + k) % len(PALETTE) for k in range(len(PALETTE)) if (start + k) % len(PALETTE) not in taken)
         taken.add(slot)
-        colours[city_id] = OKABE_ITO[slot]
+        colours[city_id] = PALETTE[slot]
+    return colours
+
+
+def city_colours(city_ids, chosen=None) -> dict[str, str]:
+    """A colour for each city id, deterministic given the ids (and the chosen ones).
+
+    Up to eight cities each keep a fixed colour of their own, the same on every page. With more
+    cities, the chosen ones (up to eight) get the palette and the others one neutral grey; with
+    more than eight chosen, every bar is grey and the selected city is highlighted (`HIGHLIGHT`).
+    Never black, never two coloured cities in one colour.
+    """
+    ids = sorted(set(city_ids))
+    if len(ids) <= len(PALETTE):
+        return _assign(ids)
+    picked = [c for c in ids if chosen is not None and c in set(chosen)]
+    colours = dict.fromkeys(ids, FALLBACK)
+    if 0 < len(picked) <= len(PALETTE):
+        colours.update(_assign(picked))
     return colours
 
 
