@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pandas as pd
+
 QUALIFIER_MARKS = {"exact": ("", ""), "more_than": ("", "+"), "nearly": ("≈", ""), "about": ("~", "")}
 
 
@@ -181,13 +183,21 @@ def format_period(start, end, tally: str | bool = "flow", lang: str = "zh") -> s
     return f"{start:%Y-%m} to {end:%Y-%m}"
 
 
-def _missing(value) -> bool:
+def is_missing(value) -> bool:
+    """None, NaN, NaT, pandas' NA or empty text: a value that is not there."""
     if value is None:
         return True
+    if isinstance(value, (list, tuple, dict)):
+        return False
     try:
-        return bool(value != value) or str(value) in ("NaT", "None", "nan", "")  # NaN, NaT
+        if bool(pd.isna(value)):
+            return True
     except (TypeError, ValueError):
         return False
+    return str(value) in ("NaT", "None", "nan", "<NA>", "")
+
+
+_missing = is_missing
 
 
 LEVELS = {

@@ -53,6 +53,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+DASHBOARD_DATA = Path(__file__).resolve().parent / "fixtures" / "dashboard"  # see its README.md
+
+
 class StreamlitServer:
     """`streamlit run <script>` in a child process, from the project root, on a free port.
 
@@ -60,7 +63,13 @@ class StreamlitServer:
     """
 
     def __init__(
-        self, script: str | Path, *, cwd: Path = ROOT, log_name: str = "streamlit.log", extra_args: tuple[str, ...] = ()
+        self,
+        script: str | Path,
+        *,
+        cwd: Path = ROOT,
+        log_name: str = "streamlit.log",
+        extra_args: tuple[str, ...] = (),
+        data_dir: Path | None = DASHBOARD_DATA,
     ):
         self.script = str(script)
         self.cwd = cwd
@@ -68,6 +77,7 @@ class StreamlitServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = ARTIFACTS / log_name
         self.extra_args = extra_args
+        self.data_dir = data_dir  # the folder the app reads (default: the tests' frozen snapshot)
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60.0) -> StreamlitServer:
@@ -93,7 +103,11 @@ class StreamlitServer:
             cwd=self.cwd,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={
+                **os.environ,
+                "PYTHONUNBUFFERED": "1",
+                **({"FEDERATION_DATA_DIR": str(self.data_dir)} if self.data_dir else {}),
+            },
         )
         log.close()
         try:

@@ -1,7 +1,12 @@
-"""Shared fixtures: the tiny fixture data folder, and the shipped data loaded once per session.
+"""Shared fixtures: the tiny fixture data folder, the dashboard's frozen test data, and the
+shipped data loaded once per session.
 
-tests/fixtures/data/ is a complete data folder (catalog, one city, its source) small enough to
-read at a glance; tests that break it work on a copy under tmp_path.
+tests/fixtures/data/ is a complete data folder (catalog, two small cities, their sources) small
+enough to read at a glance; tests that break it work on a copy under tmp_path.
+tests/fixtures/dashboard/ is a frozen snapshot of real curated data (see its README.md): the
+page, query, CLI and draft-evaluation tests read it, so that whatever cities `data/` ships, they
+stay green. `shipped` is `data/` itself, for the tests of the shipped data, which derive what
+they check from it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from metrics import load
 
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
 SAMPLE_CITY = FIXTURE_DATA / "cities" / "sample.yaml"
+DASHBOARD_DATA = Path(__file__).parent / "fixtures" / "dashboard"
 
 
 @pytest.fixture
@@ -39,10 +45,23 @@ def shipped_db(shipped: load.Dataset):
     con.close()
 
 
+@pytest.fixture(scope="session")
+def dashboard() -> load.Dataset:
+    """The dashboard's frozen test data (tests/fixtures/dashboard), loaded once."""
+    return load.load_all(DASHBOARD_DATA)
+
+
+@pytest.fixture(scope="session")
+def dashboard_db(dashboard: load.Dataset):
+    con = load.build_database(dashboard)
+    yield con
+    con.close()
+
+
 @pytest.fixture
-def cur(shipped_db):
-    """A cursor on the shipped database, closed after the test."""
-    with shipped_db.cursor() as cursor:
+def cur(dashboard_db):
+    """A cursor on the dashboard's test database (not data/), closed after the test."""
+    with dashboard_db.cursor() as cursor:
         yield cursor
 
 

@@ -24,15 +24,15 @@ from ui import exports, render
 from ui.store import ENV_DATA_DIR, PREVIEW_KEY, Store
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+DATA = ROOT / "tests" / "fixtures" / "dashboard"  # the frozen test data, not data/ (see its README.md)
 PAGES = ["overview", "compare", "city", "indicator", "data", "about"]
 TIMEOUT = 60
 
 
 @pytest.fixture(autouse=True)
 def fresh_caches(monkeypatch, clear_streamlit_caches):
-    """Every test reads the shipped data with empty caches, unless it points elsewhere."""
-    monkeypatch.delenv(ENV_DATA_DIR, raising=False)
+    """Every test reads the dashboard's test data with empty caches, unless it points elsewhere."""
+    monkeypatch.setenv(ENV_DATA_DIR, str(DATA))
 
 
 @pytest.fixture

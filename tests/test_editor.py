@@ -19,7 +19,7 @@ from ui import editor, store
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "editor.py")
-DATA = ROOT / "data"
+DATA = ROOT / "tests" / "fixtures" / "dashboard"  # the folder the app reads in these tests (not data/)
 
 ARTICLE = (
     "測試市婦聯(lián)2024年工作回顧\n"
@@ -48,8 +48,9 @@ def _fill(text: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches(clear_streamlit_caches):
-    """Every editor test starts with empty Streamlit caches."""
+def fresh_caches(clear_streamlit_caches, monkeypatch):
+    """Every editor test starts with empty Streamlit caches, reading the dashboard's test data."""
+    monkeypatch.setenv(store.ENV_DATA_DIR, str(DATA))
 
 
 @pytest.fixture
@@ -407,7 +408,7 @@ README_CASES = [
 
 @pytest.mark.parametrize("in_readme, message, change", README_CASES, ids=[c[1][:40] for c in README_CASES])
 def test_readme_messages_are_the_validators(in_readme, message, change, data_copy):
-    section = (DATA / "README.md").read_text(encoding="utf-8").split("## From article to merged file")[1]
+    section = (ROOT / "data" / "README.md").read_text(encoding="utf-8").split("## From article to merged file")[1]
     assert in_readme in section, "the README no longer quotes this message"
     path = data_copy / "cities" / "sample.yaml"
     text = path.read_text(encoding="utf-8")

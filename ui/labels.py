@@ -8,7 +8,6 @@ the per-100,000 figure, `population_text(row)` the denominator with its year and
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from metrics import format as fmt
@@ -22,7 +21,8 @@ def _lang(lang: str | None) -> str:
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, NaT or pandas' NA (a missing integer, such as a city without a population)."""
+    return fmt.is_missing(value)
 
 
 def value_text(row: Any, lang: str | None = None, short: bool = False) -> str:
