@@ -43,6 +43,7 @@ def _city_text(n: int, catalog, observations: int, rng: random.Random) -> tuple[
             f"  - indicator: {iid}\n    value: {value}\n    unit: {unit}\n"
             + ("    qualifier: more_than\n" if more else "")
             + f"    report: {city_id}-2023\n    quote: {quote}\n"
+            + ("    level: prefecture\n" if ind.by_level else "")
             + (
                 f"    breakdown: {{zh: 第{part}部分, en: part {part}}}\n"
                 if part or k + len(count_indicators) < observations

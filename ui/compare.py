@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import frames, labels, panels, render, state
+from ui import colors, frames, labels, panels, render, state
 from ui.i18n import join, pick, t
 from ui.layout import View
 
@@ -32,6 +32,7 @@ SINGLE_SOURCE = "single_source"  # the single-city indicator whose source is ope
 DEFINITIONS_OPEN = "definitions_open"  # whether the definitions expander is open
 MORE = "more"  # whether the comparisons after the first ones are open (in the URL: more=1)
 FIRST_CHARTS = 4  # comparisons drawn at once; more than one beyond them wait behind "MORE"
+PILLS_UP_TO = 8  # cities as pills up to this many; beyond, a searchable choice by province in a popover
 
 
 LATEST = "latest"  # the period choice "each city's latest report" (the default)
@@ -73,6 +74,7 @@ class Controls:
     chosen: list[str]
     mode: str
     years: dict[str, int]  # report year -> how many cities report the category that year
+    provinces: dict[str, str] | None = None  # city id -> province name, in the view's language
 
 
 def resolve(view: View) -> Controls:
@@ -84,8 +86,11 @@ def resolve(view: View) -> Controls:
     category_names = {r["category_id"]: pick(r, "name", lang) for _, r in categories.iterrows()}
     default_category = DEFAULT_CATEGORY if DEFAULT_CATEGORY in category_ids else category_ids[0]
     cities = frames.cities(view.key, view.cur)
+    # by province, then name: the order of the choice, the legend and every list of cities
+    cities = cities.sort_values(["province_zh", "city_id"], kind="stable")
     city_ids = list(cities["city_id"])
     names = {r["city_id"]: pick(r, "name", lang) for _, r in cities.iterrows()}
+    provinces = {r["city_id"]: pick(r, "province", lang) for _, r in cities.iterrows()}
 
     state.claim("category", default_category, state.parse_choice(category_ids), lambda v: v in category_ids)
     state.claim("mode", "absolute", state.parse_choice(state.MODES), lambda v: v in state.MODES)
@@ -109,8 +114,21 @@ def resolve(view: View) -> Controls:
     state.publish("cities", chosen, reporting)
     state.publish("year", st.session_state["year"], LATEST)
     view.share.update(category=category, cities=chosen, mode=mode, year=None if year is None else str(year))
+    if len(view.colours) > len(colors.PALETTE):
+        # more cities than colours: the chosen ones (up to eight) keep one, the others are grey
+        view.colours = colors.city_colours(view.colours, chosen)
     return Controls(
-        category_ids, category_names, default_category, city_ids, names, reporting, category, chosen, mode, years
+        category_ids,
+        category_names,
+        default_category,
+        city_ids,
+        names,
+        reporting,
+        category,
+        chosen,
+        mode,
+        years,
+        provinces,
     )
 
 
@@ -142,13 +160,17 @@ def widgets(view: View, controls: Controls) -> None:
         on_change=_on_year_change,
     )
     left, right = st.columns([3, 2], vertical_alignment="bottom")
-    left.pills(
-        t("compare.cities"),
-        c.city_ids,
-        key="cities",
-        selection_mode="multi",
-        format_func=lambda i: c.names[i] + ("" if i in c.reporting else f" · {t('not_reported')}"),
-    )
+    if len(c.city_ids) <= PILLS_UP_TO:
+        left.pills(
+            t("compare.cities"),
+            c.city_ids,
+            key="cities",
+            selection_mode="multi",
+            format_func=lambda i: c.names[i] + ("" if i in c.reporting else f" · {t('not_reported')}"),
+        )
+    else:
+        with left:
+            city_chooser(c)
     right.segmented_control(
         t("compare.mode"),
         state.MODES,
@@ -157,6 +179,60 @@ def widgets(view: View, controls: Controls) -> None:
         format_func=lambda m: t(f"mode.{m}"),
         width="stretch",
     )
+
+
+def _set_cities(ids: list[str]) -> None:
+    st.session_state["cities"] = list(ids)
+    for name in ("source", MORE):
+        state.forget(name)
+
+
+def choice_summary(chosen: list[str], names: dict[str, str], provinces: dict[str, str], lang: str) -> str:
+    """The chosen cities in one short line: "5市：淄博市、滨州市…（山东省4、江苏省1）"."""
+    if not chosen:
+        return t("compare.cities.none", lang)
+    by_province: dict[str, int] = {}
+    for city in chosen:
+        by_province[provinces.get(city, "")] = by_province.get(provinces.get(city, ""), 0) + 1
+    shown = join([names[c] for c in chosen[:3]]) + ("…" if len(chosen) > 3 else "")
+    counts = ("、" if lang == "zh" else ", ").join(
+        f"{p}{n}" if lang == "zh" else f"{p} {n}" for p, n in by_province.items()
+    )
+    return t("compare.cities.summary", lang, n=len(chosen), names=shown, provinces=counts)
+
+
+def city_chooser(c: Controls) -> None:
+    """Many cities: a popover that states the current choice, holding a searchable choice
+    ordered by province, and buttons for all, none, only those reporting, or one province."""
+    lang = state.lang()
+    label = t("compare.cities", lang) + t("colon", lang) + choice_summary(c.chosen, c.names, c.provinces, lang)
+    with st.popover(label, icon=":material/location_city:", width="stretch"):
+        row = st.container(horizontal=True)
+        row.button(t("compare.cities.all"), on_click=_set_cities, args=(c.city_ids,), key="cities_all")
+        row.button(t("compare.cities.reporting"), on_click=_set_cities, args=(c.reporting,), key="cities_reporting")
+        row.button(t("compare.cities.clear"), on_click=_set_cities, args=([],), key="cities_none")
+        provinces = list(dict.fromkeys(c.provinces[i] for i in c.city_ids))
+        if len(provinces) > 1:
+            st.caption(t("compare.cities.province"))
+            row = st.container(horizontal=True)
+            for n, province in enumerate(provinces):
+                members = [i for i in c.city_ids if c.provinces[i] == province]
+                row.button(
+                    f"{province}（{len(members)}）" if lang == "zh" else f"{province} ({len(members)})",
+                    on_click=_set_cities,
+                    args=(members,),
+                    key=f"cities_province_{n}",
+                )
+        st.multiselect(
+            t("compare.cities.search"),
+            c.city_ids,
+            key="cities",
+            format_func=lambda i: (
+                f"{c.names[i]} · {c.provinces[i]} · {i}"  # the id is pinyin: searchable in both scripts
+                + ("" if i in c.reporting else f" · {t('not_reported')}")
+            ),
+            placeholder=t("compare.cities.placeholder"),
+        )
 
 
 def build_panels(view: View, category: str, chosen: list[str], mode: str) -> list[panels.Panel]:

@@ -62,7 +62,7 @@ def _source_item(row: dict, names: dict[str, str]) -> str:
     """ "City publisher date" for a figure's source line."""
     publisher = str(row["publisher"])
     published = labels.date_text(row["published"]) if labels.has_text(row["published"]) else ""
-    return f"{names[row['city_id']]} {publisher}{' ' + published if published else ''}"
+    return f"{render.keep(names[row['city_id']])} {publisher}{' ' + published if published else ''}"
 
 
 def build(
@@ -130,7 +130,7 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
         bars.append(
             charts.Bar(
                 # A city with several values (periods, levels, scopes) gets them as a small second line.
-                label=charts.city_label(esc(city), esc(period) if counts[row["city_id"]] > 1 else "", sizes),
+                label=charts.city_label(esc(city), esc(_short(period)) if counts[row["city_id"]] > 1 else "", sizes),
                 value=float(row[measure]),
                 value_text=esc(value + labels.sum_suffix(row, lang)),
                 period_text=esc(period),
@@ -143,12 +143,13 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
     colon = t("colon", lang)
     footer: list[str] = []
     if panel.not_reported:
-        footer.append(t("not_reported", lang).capitalize() + colon + sep.join(panel.not_reported))
+        # city names are never broken across footer lines ("青岛市", not "青/岛市")
+        footer.append(t("not_reported", lang).capitalize() + colon + sep.join(map(render.keep, panel.not_reported)))
     if panel.as_rate:
         first_rows: dict[str, dict] = {}
         for r in panel.records:
             first_rows.setdefault(r["city_id"], r)
-        denominators = [f"{names[c]} {labels.population_text(row, lang)}" for c, row in first_rows.items()]
+        denominators = [f"{render.keep(names[c])} {labels.population_text(row, lang)}" for c, row in first_rows.items()]
         footer.append(t("compare.denominators", lang) + colon + sep.join(denominators))
     if any(r["qualifier"] != "exact" for r in panel.records):
         footer.append(t("footer.marks", lang))
@@ -173,6 +174,13 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
         footer=footer,
         sizes=sizes,
     )
+
+
+def _short(text: str, columns: int = 24) -> str:
+    """An axis label's second line: at most `columns` display columns (the bar's own label and
+    its hover say it all)."""
+    lines = render.wrap(text, columns)
+    return lines[0] + ("…" if len(lines) > 1 else "")
 
 
 def _hover(row, city: str, period: str, as_rate: bool, lang: str) -> str:

@@ -65,11 +65,17 @@ def plotly_text(value: object) -> str:
     return html.escape(str(value or ""), quote=True)
 
 
-_TOKEN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,:/()\-+%']*|\s+|.")
+KEEP = "\u2060"  # word joiner: `keep(name)` marks text that `wrap` never breaks (city names)
+_TOKEN = re.compile(r"(?:[^\s\u2060]\u2060)+[^\s\u2060]|[0-9A-Za-z][0-9A-Za-z.,:/()\-+%']*|\s+|.")
+
+
+def keep(text: str) -> str:
+    """Text that `wrap` keeps on one line ("青岛市" is never "青/岛市"); the marks are removed."""
+    return KEEP.join(str(text))
 
 
 def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return sum(0 if ch == KEEP else 2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def wrap(value: str, width: int) -> list[str]:
@@ -91,7 +97,7 @@ def wrap(value: str, width: int) -> list[str]:
             line = line[cut:]
     if line.strip():
         lines.append(line.rstrip())
-    return lines
+    return [ln.replace(KEEP, "") for ln in lines]
 
 
 def plotly_wrapped(value: object, width: int = 44, max_lines: int = 6) -> str:
