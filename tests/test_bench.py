@@ -43,7 +43,6 @@ def test_run_reports_real_measurements(result):
     # (no comparison of the two timings here: on a busy machine either may come out ahead; the
     # benchmark itself prints them, measured on a quiet one)
     assert result["build_over_floor"] == pytest.approx(result["build_s"] / result["parse_floor_s"], rel=0.05)
-    assert result["query_p95_ms"] >= result["query_median_ms"]
     for name in QUERIES:
         assert result[f"query_{name}_median_ms"] > 0, name
 

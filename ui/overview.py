@@ -10,6 +10,7 @@ from ui.i18n import pick, t
 from ui.layout import View
 
 CARDS_PER_ROW = 3
+CARDS_UP_TO = 12  # beyond this many cities, one sortable table instead of cards
 
 
 def body(view: View) -> None:
@@ -24,11 +25,17 @@ def body(view: View) -> None:
     st.caption(
         render.md(t("overview.cities_caption", n=len(cities), k=len(reports), m=int(cities["n_observations"].sum())))
     )
-    for start in range(0, len(cities), CARDS_PER_ROW):
-        columns = st.columns(CARDS_PER_ROW)
-        for column, (_, city) in zip(columns, cities.iloc[start : start + CARDS_PER_ROW].iterrows(), strict=False):
-            with column:
-                card(view, city, reports[reports["city_id"] == city["city_id"]])
+    if len(cities) > CARDS_UP_TO:
+        st.dataframe(city_table(view, cities, reports), width="stretch", hide_index=True)
+    else:
+        # cards by province, in rows of three
+        cities = cities.sort_values(["province_zh", "city_id"], kind="stable")
+        for start in range(0, len(cities), CARDS_PER_ROW):
+            columns = st.columns(CARDS_PER_ROW)
+            rows = cities.iloc[start : start + CARDS_PER_ROW].iterrows()
+            for column, (_, city) in zip(columns, rows, strict=False):
+                with column:
+                    card(view, city, reports[reports["city_id"] == city["city_id"]])
     layout.page_link("compare", t("overview.start.compare"), icon=":material/bar_chart:")
     st.subheader(t("overview.coverage"))
     st.caption(render.md(t("overview.coverage_caption")))
@@ -44,7 +51,7 @@ def card(view: View, city, reports: pd.DataFrame) -> None:
     with st.container(border=True, key=f"city_{city['city_id']}", height="stretch"):
         st.markdown(f"#### {render.md(pick(city, 'name', lang))} :gray[{render.md(pick(city, 'name', other))}]")
         st.markdown(render.md(f"{pick(city, 'province', lang)} · {labels.level_text(city, lang)}"))
-        periods = [labels.period_text({**r, "cumulative": False}, lang) for _, r in reports.iterrows()]
+        periods = [labels.period_text(r, lang) for _, r in reports.sort_values("period_end").iterrows()]
         st.markdown(
             f"**{render.md(t('overview.card.reports'))}**{render.md(t('colon'))}{render.md(' / '.join(periods))}"
         )
@@ -52,6 +59,28 @@ def card(view: View, city, reports: pd.DataFrame) -> None:
         st.caption(render.md(t("overview.card.population", population=labels.population_text(city, lang))))
         st.space("stretch")  # the link at the card's foot, level across the row
         layout.page_link("city", t("overview.card.open"), icon=":material/arrow_forward:", city=city["city_id"])
+
+
+def city_table(view: View, cities: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """Many cities as one sortable table: name, province, level, the years it reports, how much,
+    and its denominator (click a column heading to sort)."""
+    lang = view.lang
+    rows = []
+    for _, city in cities.iterrows():
+        own = reports[reports["city_id"] == city["city_id"]].sort_values("period_end")
+        rows.append(
+            {
+                t("col.city"): pick(city, "name", lang),
+                t("col.province"): pick(city, "province", lang),
+                t("col.level"): labels.level_text(city, lang),
+                t("overview.card.reports"): " / ".join(labels.period_text(r, lang) for _, r in own.iterrows()),
+                t("col.n_reports"): len(own),
+                t("col.n_indicators"): int(city["n_indicators"]),
+                t("col.n_observations"): int(city["n_observations"]),
+                t("city.population"): labels.population_text(city, lang),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _shade(cell: str) -> str:
