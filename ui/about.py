@@ -28,11 +28,9 @@ def denominators(view: View) -> pd.DataFrame:
             {
                 t("col.city"): pick(city, "name", lang),
                 t("col.level"): labels.level_text(city, lang),
-                t("col.period"): " / ".join(
-                    labels.period_text({**r, "cumulative": False}, lang) for _, r in own.iterrows()
-                ),
+                t("col.period"): " / ".join(labels.period_text(r, lang) for _, r in own.iterrows()),
                 t("city.population"): labels.population_text(city, lang),
-                t("source"): city["population_source"],
+                t("source"): city["population_source"] if labels.has_text(city["population_source"]) else "—",
             }
         )
     return pd.DataFrame(rows)

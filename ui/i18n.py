@@ -296,9 +296,33 @@ ABOUT = {
 指标、原文写法的数值与单位、限定词、时期，以及**逐字引用的原文句子**。加载时程序会核对：
 引用句确实出现在原文中（忽略繁简、拼音注音、全半角和空格的差异），数值确实出现在引用句中，
 限定词与原文一致。任何一处不符，整个城市文件不加载，并指出文件、行和列。
+有的原文只是网页存档的开头部分（节选），只整理了节选中的数字，并注明“节选”。原文没有标题、
+由编辑拟题的，标题后注明“编者拟题”。
 
 ### “未报告”不是零
 某市的报道没有提到某个指标时，数据中就没有这一项。图表把它列为“未报告”，绝不画成 0。
+
+### 一条坐标轴只放一种东西
+每个指标只计一种对象（“计数对象”）：人数、人次、户数、对数、场次、期数、节数、件数、篇数、
+个数（阵地）、个数（组织）、项数、金额或比例。原文量词属于别的对象时，程序拒绝加载并指出该用
+哪个指标。所以“33户家庭上岗”（户）不会和“204名妇女创业”（人）画在一起，“培训600余人次”
+（人次）不会和“培训300余人”（人）相加，“各类矛盾纠纷”不会和“婚姻家庭纠纷”放在一起。
+每张图的副标题写明它计的是什么（如“计：人数”）。
+
+### 当期数、存量和累计数
+- **当期数**：报道期内做了多少（默认）。
+- **存量**：某日现有多少（如“现有儿童关爱服务站72个”），标为“存量”，时期写“截至某日”。
+- **累计数**：从某个起点累计至某日（“累计”“目前已”），标为“累计数”；原文没有起点的注明
+  “起点不详”，**不计算每10万人折算值**。
+
+### 范围和级别
+只覆盖部分工作的数字（某一项目、某次联合活动、只讲农村工作的报道）标出“范围：……”；
+表彰注明级别（国家级、省级、市级、县级），不同级别分开画、不相加。可能重叠的分项不相加。
+
+### 每根柱子上的标注
+柱子的标签、悬停提示、原文出处、表格和导出文件都带着同样的限定：不足一年、多年合计、存量、
+累计数、范围、级别、年份为推断。一张图里各柱口径不同（如当期数与存量并列）时，图的副标题
+用一句话提醒。
 
 ### 限定词
 原文常写“余”“近”“约”。这些限定词是数据的一部分，出现在每个图表标签、表格和导出中：
@@ -311,26 +335,24 @@ ABOUT = {
 | 400场 | 确数（exact） | 400 场 |
 
 分项相加时，只要有一项是“近”或“约”，总数标为“约”；否则有“余”则标为“以上”。
-数字后的量词照原文（“人次”“户”“名”）；各分项量词不同（如“600余人次”加“300余人”）时，
-总数不标量词，注明“各项计量单位不同”，各分项仍按原文列出。
+数字后的量词照原文（“人次”“户”“名”）。
 
-### 时期
-每个数字都有时期：默认是报道覆盖的时期（如“2023年”“2023年1–6月”）；原文写“累计”“近三年”
-“截至目前”时，数字带有自己的时期，累计数另加标记。对比图中的每个条形都标出时期；所比较的
-时期不同时，页面会提示。
+### 时期和年份
+每个数字都有时期：默认是报道覆盖的时期（如“2023年”“2023年1–6月”）；原文写“近三年”时带有
+自己的时期。一个城市可以有几篇报道（几个年份）：分类对比默认取各市**最新**一篇报道，也可以选
+**某一年**，只比较那一年有报道的城市（同年对比）。所比较的时期不同时，页面按时期分组列出城市，
+并提供同年对比的入口。原文没写年份、由编辑推断的，标为“年份为推断”。
 
 ### 每10万常住人口
-折算值 = 数值 ÷ 人口 × 100,000。人口分母取自各市统计公报或人口普查，注明年份和口径
-（普查或年末常住人口）；连云港的分母来自二手来源、年份未核实，图表脚注注明“未核实”。
-比例类指标（如覆盖率、签发率）不做折算。
+折算值 = 数值 ÷ 人口 × 100,000。**所有城市统一用2020年第七次全国人口普查的常住人口**作分母，
+每个数字注明来源；只在二手资料中找到的标为“未核实”，找不到有来源数字的城市不作折算，
+注明“无人口分母”（见下表）。比例类指标（如覆盖率）不做折算。
 
 ### 比较这些城市时的注意事项
-- **层级不同**：县级市（如潍坊代管的昌邑）与地级市人口规模相差数倍，绝对数不宜直接比较，
-  可参考每10万人折算值（见下表）。
-- **年份不同**：各市报道覆盖的年份和时段不一（见下表），对比的是各自报道期内的成绩。
-- **口径不同**：同一名称的工作各市计法不同（例如调解纠纷有的只计妇联队伍，有的含全市调委会）；
-  计数对象不同的，分为同一分类下的不同指标（例如“儿童友好阵地”与“儿童之家”），并在定义中说明。
+- **层级不同**：县级市（如潍坊代管的昌邑）与地级市人口规模相差数倍，绝对数不宜直接比较。
 - **报道不等于全部工作**：报道只写了各市选择宣传的成绩，没有写到的不代表没有做。
+- **汇总报道**：有的报道汇总的是各级政府为妇女儿童办的实事（如淄博2020年），不只是妇联的工作，
+  这些数字都标出范围。
 """,
     "en": """
 ### Where the numbers come from
@@ -340,10 +362,37 @@ the qualifier, the period, and **the sentence quoted word for word**. On loading
 that the quote is in the article (ignoring traditional/simplified characters, pinyin annotations,
 full/half-width forms and spaces), that the number is in the quote, and that the qualifier agrees
 with it. If anything fails, the whole city file is left out, with the file, line and column named.
+Some sources are the beginning of a web page as stored (an excerpt): only what the excerpt holds is
+curated, and it says so. A title the curator wrote (the article has none) says so too.
 
 ### “Not reported” is not zero
 When a city's report does not mention an indicator, there is no value. Charts list the city as
 “not reported” and never draw it as 0.
+
+### One axis, one kind of thing
+Every indicator counts one thing (its measure): persons, person-times, households, couples, events,
+courses, lessons, cases, articles, sites, organisations, projects, money or a share. A value whose
+measure word counts something else is refused on loading, with the indicator to use instead. So
+“33 households back at work” is never drawn beside “204 women who started a business”, “600+
+person-times trained” is never added to “300+ women trained”, and disputes of every kind never sit
+beside family disputes. Each chart's subtitle says what it counts (“counts persons”).
+
+### Flows, stocks and running totals
+- **Flow**: what was done in the report's period (the default).
+- **Stock**: what exists on a date (“72 care stations in place”), marked “stock”, its period
+  “as of” that date.
+- **Running total**: added up since a start (累计, 目前已), marked “running total”; when the article
+  gives no start it says “start unknown” and **gets no per-100,000 figure**.
+
+### Scope and level
+A number that covers part of the work only (one programme, one joint campaign, a report on rural
+work only) is marked “scope: …”. Honours carry their level (national, provincial, prefecture,
+county); levels are drawn apart and never added up. Parts that may overlap are never added up.
+
+### What every bar carries
+A bar's label, its hover, the source panel, the tables and the downloads all carry the same limits:
+part of a year, several years, stock, running total, scope, level, year inferred. When the bars of
+one chart differ in kind (a flow beside a stock), its subtitle says so in one sentence.
 
 ### Qualifiers
 Articles often write 余 (more than), 近 (nearly) or 约 (about). The qualifier is part of the data and
@@ -357,33 +406,29 @@ travels to every chart label, table and export:
 | 400场 | exact | 400 events |
 
 When parts are added up, the total is “about” if any part is nearly or about, else “more than” if any
-part is. The measure word is the article's (person-times, households, people); a total of parts
-counted differently (600余人次 plus 300余人) carries no unit and says its parts are counted in
-different units, and each part is listed as written.
+part is. The measure word is the article's (person-times, households, people).
 
-### Periods
-Every number has a period: by default the period its report covers (“2023”, “2023-01 to 06”); where
-the article says 累计 (running total), 近三年 (last three years) or 截至目前 (to date), the number carries
-its own period and running totals are marked. Every bar of a comparison shows its period, and the page
-says so when the compared periods differ.
+### Periods and years
+Every number has a period: by default the period its report covers (“2023”, “2023-01 to 06”); a figure
+for 近三年 (the last three years) carries its own. A city may have several reports (years): the compare
+page shows each city's **latest** report by default, or **one year**, with only the cities that report
+that year (a same-year comparison). When the compared periods differ, the page lists the cities by
+period and offers the same-year comparisons there are. A year the curator inferred says so.
 
 ### Per 100,000 residents
-Per-resident value = value ÷ population × 100,000. The denominators come from the cities' statistical
-bulletins or the census, with their year and basis (census or year-end resident population).
-Lianyungang's denominator comes from a secondary source and its year is not verified; the chart
-footnote says “unverified”. Shares (coverage rates, grant rates) are not divided by population.
+Per-resident value = value ÷ population × 100,000. **Every city's denominator is its resident
+population in the 2020 census** (the seventh national census), each with its source; a figure found
+only in secondary sources is marked “unverified”, and a city without a sourced figure gets no
+per-resident figures and says “no denominator” (see the table). Shares (coverage rates) are not
+divided by population.
 
 ### Caveats when comparing these cities
 - **Different levels**: a county-level city (such as Changyi, under Weifang) has a fraction of a
-  prefecture's population; compare per 100,000 residents rather than absolute numbers (see the table).
-- **Different years**: the reports cover different years and spans (see the table); each city is
-  shown for its own report period.
-- **Different definitions**: the same kind of work is counted differently (some cities count only the
-  federation's own mediation teams, others every committee in the city). Where cities count
-  different things, they are different indicators in one category (child-friendly sites vs
-  children's homes), with a definition that says so.
+  prefecture's population; absolute numbers do not compare directly.
 - **A report is not all the work**: each article shows what a city chose to publicise; what it does
   not mention may still have been done.
+- **Roll-ups**: some reports sum up what every level of government did for women and children (Zibo
+  2020), not the federation's work alone; their numbers carry that scope.
 """,
 }
 
