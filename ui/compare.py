@@ -181,6 +181,19 @@ def widgets(view: View, controls: Controls) -> None:
     )
 
 
+def folded_label(view: View, c: Controls) -> str:
+    """The folded controls' label: "就业创业 · 各市最新报道 · 5市 · 绝对数"."""
+    lang = view.lang
+    year = chosen_year()
+    period = (
+        t("compare.period.latest", lang)
+        if year is None
+        else t("compare.period.year", lang, year=year, n=c.years.get(str(year), 0))
+    )
+    cities = t("compare.cities.count", lang, n=len(c.chosen))
+    return " · ".join([c.category_names[c.category], period, cities, t(f"mode.{c.mode}", lang)])
+
+
 def _set_cities(ids: list[str]) -> None:
     st.session_state["cities"] = list(ids)
     for name in ("source", MORE):
@@ -390,7 +403,13 @@ def body(view: View) -> None:
     finally:
         if slot is not None:
             with slot:
-                widgets(view, resolved)
+                if state.phone():
+                    # a phone: the controls fold into one line that states the current choice,
+                    # so that the first chart starts on the first screen
+                    with st.expander(folded_label(view, resolved), icon=":material/tune:"):
+                        widgets(view, resolved)
+                else:
+                    widgets(view, resolved)
 
 
 def _body(view: View, category: str, chosen: list[str], mode: str) -> None:
@@ -438,7 +457,9 @@ def _grid(view: View, shown: list[panels.Panel], category: str, chosen: list[str
     single = [p for p in shown if p.single_city]
     period_notice(view, shown)
     if compared:
-        st.caption(":material/touch_app: " + render.md(t("compare.click_hint")))
+        st.caption(
+            ":material/touch_app: " + render.md(t("compare.tap_hint" if state.phone() else "compare.click_hint"))
+        )
         first, more = _split(compared)
         _chart_grid(view, first, category, chosen, mode)
         if more:

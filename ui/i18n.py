@@ -133,6 +133,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "compare.and_more": ("等{n}市", " and others ({n} cities)"),
     "compare.cities.summary": ("{n}市：{names}（{provinces}）", "{n} cities: {names} ({provinces})"),
     "compare.cities.none": ("未选城市", "no city chosen"),
+    "compare.cities.count": ("{n}市", "{n} {n:city|cities}"),
+    "compare.tap_hint": (
+        "轻点条形查看原文句子、出处与上下文。",
+        "Tap a bar for its quote, source and passage.",
+    ),
     "compare.cities.all": ("全选", "All"),
     "compare.cities.reporting": ("报告此类的城市", "Cities reporting this category"),
     "compare.cities.clear": ("清空", "None"),

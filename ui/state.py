@@ -129,6 +129,19 @@ def forget(name: str) -> None:
 # --- state every page shares -----------------------------------------------------------------
 
 
+_PHONE_MARKS = ("Mobi", "iPhone", "Android", "iPad")
+
+
+def phone() -> bool:
+    """Whether the visitor's browser says it is a phone or tablet (its User-Agent): there the
+    compare page folds its controls away and hints say "tap", since there is no hover."""
+    try:
+        agent = st.context.headers.get("User-Agent", "") or ""
+    except Exception:  # no request (AppTest, bare mode): not a phone
+        return False
+    return any(mark in agent for mark in _PHONE_MARKS)
+
+
 def lang() -> str:
     """The interface language: the sidebar's choice, else the URL's, else Chinese."""
     value = st.session_state.get("lang")
