@@ -15,6 +15,7 @@ Curated text goes into figures escaped (ui.render.plotly_text): Plotly renders a
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -147,9 +148,16 @@ def _bar_text(bar: Bar, plot_width: float, sizes: Sizes) -> str:
     """A bar's direct label: "value · period", on two lines when one would leave the bars too
     little of the plot's width."""
     one_line = f"{bar.value_text} · {bar.period_text}"
-    if text_px(one_line, sizes.font) > plot_width * 0.6:
-        return f"{bar.value_text}<br>{bar.period_text}"
-    return one_line
+    if text_px(one_line, sizes.font) <= plot_width * 0.6:
+        return one_line
+    # The period and its flags (scope, level...) wrapped to the room a label may take, two lines
+    # at most; the hover and the source panel carry them whole.
+    room = max(plot_width * 0.6, 6 * sizes.font)
+    lines = wrapped(html.unescape(bar.period_text), room, sizes.font)
+    if len(lines) > 2:
+        lines = lines[:2]
+        lines[-1] = lines[-1] + "…"
+    return "<br>".join([bar.value_text, *lines])
 
 
 def _layout_x(bars: list[Bar], texts: list[str], plot_width: float, sizes: Sizes) -> tuple[float, float]:

@@ -377,7 +377,7 @@ def period_groups(by_period: dict[str, list[str]], lang: str, most: int = 6) -> 
     sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
     parts = []
     for period, cities in sorted(by_period.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        names = join(cities[:most]) + (t("compare.and_more", n=len(cities)) if len(cities) > most else "")
+        names = join(cities[:most], lang) + (t("compare.and_more", lang, n=len(cities)) if len(cities) > most else "")
         parts.append(f"{period}{colon}{names}")
     return sep.join(parts)
 
