@@ -870,12 +870,22 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-def evaluate(dataset) -> Evaluation:
-    """Drafts every report of a loaded dataset and compares the candidates with its curated observations."""
+def evaluate(dataset, report_ids=None) -> Evaluation:
+    """Drafts every report of a loaded dataset (or only the reports named in `report_ids`, a fixed
+    evaluation set) and compares the candidates with the curated observations of those reports.
+    Raises ValueError naming any report id the dataset does not hold."""
+    wanted = None if report_ids is None else set(report_ids)
+    if wanted is not None:
+        unknown = wanted - {rid for city in dataset.cities.values() for rid in city.sources}
+        if unknown:
+            raise ValueError(f"unknown report id(s): {', '.join(sorted(unknown))}; expected reports of loaded cities")
     scores = []
     for city_id, city in sorted(dataset.cities.items()):
         score = CityScore(city_id, 0, 0, 0, 0, 0, 0)
-        for report_id, raw in city.sources.items():
+        reports = [(rid, raw) for rid, raw in city.sources.items() if wanted is None or rid in wanted]
+        if not reports:
+            continue
+        for report_id, raw in reports:
             result = draft(raw, dataset.catalog)
             src = result.source
             matched: set[int] = set()
@@ -1000,7 +1010,10 @@ def cmd_draft_eval(args) -> int:
         return 1
     for problem in dataset.problems:
         print(problem, file=sys.stderr)
-    evaluation = evaluate(dataset)
+    try:
+        evaluation = evaluate(dataset, args.reports)
+    except ValueError as exc:
+        return _fail("--reports", str(exc))
     print(evaluation.describe())
     if args.json:
         print(
@@ -1032,5 +1045,8 @@ def register_commands(sub) -> None:
     p.set_defaults(func=cmd_new_city)
 
     p = sub.add_parser("draft-eval", help="measure the draft on the curated cities")
+    p.add_argument(
+        "--reports", nargs="+", metavar="ID", help="only these report ids (a fixed set; default: every report)"
+    )
     p.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     p.set_defaults(func=cmd_draft_eval)

@@ -216,11 +216,17 @@ def format_flags(
     level: str | None = None,
     inferred: bool = False,
     lang: str = "zh",
+    short: bool = False,
 ) -> list[str]:
     """What limits a value, in words, for its bar, hover, tables and exports: part of a year,
     several years, a stock, a running total (start unknown), a partial scope, a level, an
-    inferred year. A whole calendar year's flow has no flag."""
+    inferred year. A whole calendar year's flow has no flag. `short` words them for a bar's own
+    label ("部分范围" for the scope, whose words the hover and the tables give in full)."""
     zh = lang == "zh"
+    if short:
+        return [_SHORT.get(flag, flag) for flag in format_flags(tally, start, end, None, level, inferred, lang)] + (
+            ["部分范围" if zh else "part of the work"] if scope else []
+        )
     flags = []
     if tally == "stock":
         flags.append("存量（某日现有数）" if zh else "stock on a date")
@@ -242,6 +248,14 @@ def format_flags(
     if inferred:
         flags.append("年份为推断" if zh else "year inferred")
     return flags
+
+
+_SHORT = {
+    "存量（某日现有数）": "存量",
+    "stock on a date": "stock",
+    "起点不详，不计每10万人": "起点不详",
+    "start unknown, no per-100,000 figure": "start unknown",
+}
 
 
 def join_flags(flags: list[str], lang: str = "zh") -> str:

@@ -64,14 +64,22 @@ def compare_category(
     cur: Cursor, category_id: str, city_ids: list[str] | None = None, year: int | None = None
 ) -> pd.DataFrame:
     """One category across cities: a value per indicator, city-year (report), period, tally, scope
-    and level. `year` None takes each city's latest report; a year takes the reports of that
-    year (by the end of their period), so only the cities reporting that year appear."""
+    and level. `year` None takes, for each city, its latest report that covers the category (a
+    city whose newest report is about rural work still shows its last rights figures, from that
+    report's year); a year takes the reports of that year (by the end of their period), so only
+    the cities reporting that year appear."""
     return cur.execute(
         """
-        SELECT * FROM indicator_values
-        WHERE category_id = $category AND ($cities IS NULL OR list_contains($cities, city_id))
-          AND (CASE WHEN $year IS NULL THEN latest ELSE report_year = $year END)
-        ORDER BY indicator_order, value DESC, city_id
+        WITH chosen AS (
+            SELECT city_id, arg_max(report_id, report_end) AS report_id
+            FROM indicator_values
+            WHERE category_id = $category AND ($year IS NULL OR report_year = $year)
+            GROUP BY city_id
+        )
+        SELECT v.* FROM indicator_values v JOIN chosen USING (city_id, report_id)
+        WHERE v.category_id = $category AND ($cities IS NULL OR list_contains($cities, v.city_id))
+          AND ($year IS NULL OR v.report_year = $year)
+        ORDER BY v.indicator_order, v.value DESC, v.city_id
         """,
         {"category": category_id, "cities": city_ids, "year": year},
     ).df()

@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from metrics import load, queries
@@ -44,12 +45,18 @@ def data_dir_copy(tmp_path: Path, monkeypatch) -> Path:
     return target
 
 
+def zibo_disputes_index() -> int:
+    """The position in zibo.yaml's observations of Zibo's 700+ disputes resolved (2024)."""
+    observations = yaml.safe_load((DATA / "cities" / "zibo.yaml").read_text(encoding="utf-8"))["observations"]
+    return next(i for i, o in enumerate(observations) if o["indicator"] == "rights.all_disputes_resolved")
+
+
 @pytest.fixture
 def broken_zibo(data_dir_copy: Path) -> Path:
     """The data copy with zibo.yaml broken: an observation's value is a word, not a number."""
     path = data_dir_copy / "cities" / "zibo.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "value: 700\n" in text, "fixture expects Zibo's 700 disputes mediated"
+    assert text.count("value: 700\n") == 1, "fixture expects Zibo's 700+ disputes resolved"
     path.write_text(text.replace("value: 700\n", "value: seven hundred\n", 1), encoding="utf-8")
     return data_dir_copy
 
@@ -201,14 +208,15 @@ def test_overview_names_the_broken_file_and_line(broken_zibo):
     line = next(x for x in problems.splitlines() if "zibo.yaml:" in x)
     _, line_no, col, message = line.split(":", 3)
     assert int(line_no) > 1 and int(col) >= 1
-    assert message.strip() == "observations.20.value：应为数字（实际为 'seven hundred'）", (
+    index = zibo_disputes_index()
+    assert message.strip() == f"observations.{index}.value：应为数字（实际为 'seven hundred'）", (
         "in Chinese on a Chinese page"
     )
     text = unescape(texts(at))
     assert "宿迁市" in text and "淮北市" in text, "the other cities still load"
     english = page("overview", lang="en")
     line = next(x for x in "\n".join(code.value for code in english.code).splitlines() if "zibo.yaml:" in x)
-    assert line.endswith("observations.20.value: Input should be a valid number (got 'seven hundred')"), line
+    assert line.endswith(f"observations.{index}.value: Input should be a valid number (got 'seven hundred')"), line
 
 
 # --- compare ------------------------------------------------------------------------------------
@@ -222,18 +230,22 @@ def test_compare_defaults_to_employment_with_every_reporting_city():
 
 
 def test_compare_deep_link_is_honoured():
-    at = page("compare", category="rights", cities="huaibei,zibo", mode="per_100k")
+    at = page("compare", category="rights", cities="suqian,zibo", mode="per_100k")
     assert at.pills(key="category").value == "rights"
-    assert at.session_state["cities"] == ["huaibei", "zibo"]
+    assert at.session_state["cities"] == ["suqian", "zibo"]
     assert at.segmented_control(key="mode").value == "per_100k"
     specs = charts(at)
-    disputes = next(s for s in specs if "调解婚姻家庭矛盾纠纷" in s["layout"]["title"]["text"])
-    subtitle = disputes["layout"]["title"]["subtitle"]["text"]
+    events = next(s for s in specs if "普法宣传活动场次" in s["layout"]["title"]["text"])
+    subtitle = events["layout"]["title"]["subtitle"]["text"]
     assert "每10万常住人口" in subtitle
-    footer = " ".join(a["text"] for a in disputes["layout"]["annotations"])
-    assert "人口分母" in footer and "2023年" in footer, "denominators with their year in the footnote"
-    values = disputes["data"][0]["x"]
-    assert max(values) < 1000, "per 100,000 residents, not absolute counts"
+    footer = " ".join(a["text"] for a in events["layout"]["annotations"]).replace("<br>", "")
+    assert "人口分母" in footer and "2020年人口普查" in footer, "denominators with their year in the footnote"
+    rows = shipped_values("rights").query(
+        "indicator_id == 'rights.legal_education_events' and city_id in ['suqian', 'zibo']"
+    )
+    drawn = sorted(events["data"][0]["x"])
+    assert drawn == pytest.approx(sorted(rows["per_100k"])), "per 100,000 residents (Suqian's 652, Zibo's 5 events)"
+    assert drawn != sorted(rows["value"]), "not absolute counts"
 
 
 def test_compare_lists_not_reported_cities_and_never_draws_them():

@@ -947,9 +947,7 @@ def test_period_groups_name_the_first_cities_of_a_long_group(session_lang):
 
     session_lang("zh")
     cities = ["淮北市", "东营市", "宿迁市", "滨州市", "淄博市", "济南市", "淮南市", "昌邑市"]
-    assert (
-        compare.period_groups({"2023年": cities}, "zh") == "2023年：淮北市、东营市、宿迁市、滨州市、淄博市、济南市等8市"
-    )
+    assert compare.period_groups({"2023年": cities}, "zh") == "2023年：淮北市、东营市、宿迁市等8市"
 
 
 def test_period_groups_are_in_the_language_asked_for(session_lang):
@@ -959,4 +957,4 @@ def test_period_groups_are_in_the_language_asked_for(session_lang):
     groups = {"2023": ["Huaibei", "Dongying"], "2022": ["Suqian"]}
     assert compare.period_groups(groups, "en") == "2023: Huaibei, Dongying; 2022: Suqian"
     many = {"2023": ["A", "B", "C", "D", "E", "F", "G", "H"]}
-    assert compare.period_groups(many, "en") == "2023: A, B, C, D, E, F and others (8 cities)"
+    assert compare.period_groups(many, "en") == "2023: A, B, C and others (8 cities)"

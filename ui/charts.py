@@ -206,8 +206,8 @@ def bar_chart(
 
     footer_px = int(len(footer_lines) * sizes.footer_font * 1.45) + 18
     top = int(len(title_lines) * sizes.title * 1.3 + len(subtitle_lines) * sizes.font * 1.35 + sizes.font * 1.2) + 18
-    two_lines = any("<br>" in t for t in texts) or any("<br>" in b.label for b in bars)
-    bar_px = sizes.bar * (1.35 if two_lines else 1)
+    lines = max([t.count("<br>") + 1 for t in texts] + [b.label.count("<br>") + 1 for b in bars] + [1])
+    bar_px = sizes.bar * (1 + 0.35 * (lines - 1))  # every row tall enough for the longest label
     height = int(top + max(len(bars), 1) * bar_px + footer_px + 12)
     layout = {
         "height": height,

@@ -207,11 +207,11 @@ def choice_summary(chosen: list[str], names: dict[str, str], provinces: dict[str
     by_province: dict[str, int] = {}
     for city in chosen:
         by_province[provinces.get(city, "")] = by_province.get(provinces.get(city, ""), 0) + 1
-    shown = join([names[c] for c in chosen[:3]]) + ("…" if len(chosen) > 3 else "")
-    counts = ("、" if lang == "zh" else ", ").join(
-        f"{p}{n}" if lang == "zh" else f"{p} {n}" for p, n in by_province.items()
-    )
-    return t("compare.cities.summary", lang, n=len(chosen), names=shown, provinces=counts)
+    if len(chosen) <= 3:
+        return t("compare.cities.few", lang, names=join([names[c] for c in chosen], lang))
+    ranked = sorted(by_province.items(), key=lambda kv: -kv[1])
+    counts = ("、" if lang == "zh" else ", ").join(f"{p}{n}" if lang == "zh" else f"{p} {n}" for p, n in ranked[:3])
+    return t("compare.cities.summary", lang, n=len(chosen), provinces=counts + ("…" if len(ranked) > 3 else ""))
 
 
 def city_chooser(c: Controls) -> None:
@@ -360,10 +360,11 @@ def period_notice(view: View, shown: list[panels.Panel]) -> None:
     if chosen_year() is None:
         offers = same_year_offers(view)
         if offers:
-            columns = st.columns(len(offers) + 1)
-            for column, (year, n) in zip(columns, offers, strict=False):
-                column.button(
-                    t("compare.same_year", year=year, n=n),
+            row = st.container(horizontal=True, vertical_alignment="center")  # wraps on a narrow screen
+            row.markdown(render.md(t("compare.same_year_lead")))
+            for year, n in offers:
+                row.button(
+                    t("compare.period.year", year=year, n=n),
                     key=f"same_year_{year}",
                     on_click=offer_year,
                     args=(year,),
@@ -371,7 +372,7 @@ def period_notice(view: View, shown: list[panels.Panel]) -> None:
                 )
 
 
-def period_groups(by_period: dict[str, list[str]], lang: str, most: int = 6) -> str:
+def period_groups(by_period: dict[str, list[str]], lang: str, most: int = 3) -> str:
     """ "2020年：淮北市、东营市；2023年：宿迁市": periods with their cities, the longest groups
     first; past `most` cities in a group, "…等12市"."""
     sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")

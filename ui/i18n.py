@@ -129,9 +129,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "compare.period": ("时期", "Period"),
     "compare.period.latest": ("各市最新报道", "Each city's latest report"),
     "compare.period.year": ("{year}年（{n}市）", "{year} ({n} cities)"),
-    "compare.same_year": ("同年对比：{year}年（{n}市）", "Same year: {year} ({n} cities)"),
     "compare.and_more": ("等{n}市", " and others ({n} cities)"),
-    "compare.cities.summary": ("{n}市：{names}（{provinces}）", "{n} cities: {names} ({provinces})"),
+    "compare.cities.summary": ("{n}市（{provinces}）", "{n} cities ({provinces})"),
+    "compare.cities.few": ("{names}", "{names}"),
+    "compare.same_year_lead": ("同年对比：", "Same-year comparison:"),
     "compare.cities.none": ("未选城市", "no city chosen"),
     "compare.cities.count": ("{n}市", "{n} {n:city|cities}"),
     "compare.tap_hint": (

@@ -144,9 +144,9 @@ def note_text(row: Any, lang: str | None = None) -> tuple[str, str]:
     return "", ""
 
 
-def flags(row: Any, lang: str | None = None) -> list[str]:
+def flags(row: Any, lang: str | None = None, short: bool = False) -> list[str]:
     """What limits the row's value, in words (metrics.format.format_flags): part of a year, a
-    stock, a running total, a partial scope, a level, an inferred year."""
+    stock, a running total, a partial scope, a level, an inferred year (`short`: for a bar)."""
     lang = _lang(lang)
     scope = _field(row, f"scope_{lang}")
     return fmt.format_flags(
@@ -157,19 +157,20 @@ def flags(row: Any, lang: str | None = None) -> list[str]:
         str(_field(row, "level")) if has_text(_field(row, "level")) else None,
         bool(_field(row, "period_inferred")) if has_text(_field(row, "period_inferred")) else False,
         lang,
+        short,
     )
 
 
-def flags_text(row: Any, lang: str | None = None) -> str:
+def flags_text(row: Any, lang: str | None = None, short: bool = False) -> str:
     """`flags` joined: "不足一年；范围：联合五部门举办的培训"; "" when nothing limits the value."""
     lang = _lang(lang)
-    return fmt.join_flags(flags(row, lang), lang)
+    return fmt.join_flags(flags(row, lang, short), lang)
 
 
-def period_flags_text(row: Any, lang: str | None = None) -> str:
+def period_flags_text(row: Any, lang: str | None = None, short: bool = False) -> str:
     """The period and, after it, what limits the value: "2023年1–6月 · 不足一年；省级"."""
     lang = _lang(lang)
-    extra = flags_text(row, lang)
+    extra = flags_text(row, lang, short)
     return period_text(row, lang) + (f" · {extra}" if extra else "")
 
 

@@ -122,7 +122,8 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
     bars = []
     for row in panel.records:
         city = names[row["city_id"]]
-        period = labels.period_flags_text(row, lang)  # what limits the bar travels on its label
+        period = labels.period_flags_text(row, lang)  # what limits the bar, in full for the hover
+        on_bar = labels.period_flags_text(row, lang, short=True)  # and in short on its label
         if panel.as_rate:
             value = labels.rate_text(row, lang, with_unit=False, short=True)
         else:
@@ -130,10 +131,10 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
         bars.append(
             charts.Bar(
                 # A city with several values (periods, levels, scopes) gets them as a small second line.
-                label=charts.city_label(esc(city), esc(_short(period)) if counts[row["city_id"]] > 1 else "", sizes),
+                label=charts.city_label(esc(city), esc(_short(on_bar)) if counts[row["city_id"]] > 1 else "", sizes),
                 value=float(row[measure]),
                 value_text=esc(value + labels.sum_suffix(row, lang)),
-                period_text=esc(period),
+                period_text=esc(on_bar),
                 colour=view.colours.get(row["city_id"], "#7f7f7f"),
                 hover=_hover(row, city, period, panel.as_rate, lang),
             )
