@@ -569,7 +569,8 @@ SELECT
     ct.name_zh AS city_zh, ct.name_en AS city_en, ct.province_zh, ct.province_en, ct.population,
     ct.population_year, ct.population_basis, ct.population_verified,
     r.title_zh AS report_title_zh, r.title_en AS report_title_en, r.title_by, r.publisher, r.published,
-    r.published_note, r.source_path, r.period_inferred, r.period_note, r.excerpt,
+    r.published_note, r.published_note_en, r.source_path, r.period_inferred, r.period_note, r.period_note_en,
+    r.excerpt,
     r.period_start AS report_start, r.period_end AS report_end,
     year(r.period_end) AS report_year,
     -- a running total whose start is unknown, or a city without a denominator: no rate
@@ -638,6 +639,15 @@ SELECT
 FROM observations_full
 GROUP BY city_id, indicator_id, report_id, period_start, period_end, tally, scope_zh, scope_en, level
 """
+
+
+def _note(note, lang: str) -> str | None:
+    """A report's note in one language: Chinese text alone is its Chinese; no English then."""
+    if note is None:
+        return None
+    if isinstance(note, str):
+        return note if lang == "zh" else None
+    return note.zh if lang == "zh" else note.en
 
 
 def tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
@@ -711,11 +721,13 @@ def tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
                     "title_by": r.title_by,
                     "publisher": r.publisher,
                     "published": r.published if r.published != "unknown" else None,
-                    "published_note": r.published_note,
+                    "published_note": _note(r.published_note, "zh"),
+                    "published_note_en": _note(r.published_note, "en"),
                     "period_start": r.period.start,
                     "period_end": r.period.end,
                     "period_inferred": r.period_inferred,
-                    "period_note": r.period_note,
+                    "period_note": _note(r.period_note, "zh"),
+                    "period_note_en": _note(r.period_note, "en"),
                     "source_path": f"data/{r.source}",
                     "url": r.url,
                     "excerpt": r.excerpt,
@@ -826,10 +838,12 @@ _REPORT_COLUMNS = [
     "publisher",
     "published",
     "published_note",
+    "published_note_en",
     "period_start",
     "period_end",
     "period_inferred",
     "period_note",
+    "period_note_en",
     "source_path",
     "url",
     "excerpt",
@@ -840,7 +854,7 @@ _DDL = {
     "categories": "category_id VARCHAR PRIMARY KEY, sort_order INTEGER, name_zh VARCHAR, name_en VARCHAR, definition_zh VARCHAR, definition_en VARCHAR",
     "indicators": "indicator_id VARCHAR PRIMARY KEY, category_id VARCHAR, sort_order INTEGER, name_zh VARCHAR, name_en VARCHAR, definition_zh VARCHAR, definition_en VARCHAR, unit VARCHAR, measure_word_zh VARCHAR, measure_word_en VARCHAR, per_capita BOOLEAN, measure VARCHAR, by_level BOOLEAN, notes_zh VARCHAR, notes_en VARCHAR, keywords VARCHAR",
     "cities": "city_id VARCHAR PRIMARY KEY, name_zh VARCHAR, name_en VARCHAR, province_zh VARCHAR, province_en VARCHAR, level VARCHAR, parent_zh VARCHAR, parent_en VARCHAR, population BIGINT, population_year INTEGER, population_basis VARCHAR, population_source VARCHAR, population_verified BOOLEAN, file VARCHAR",
-    "reports": "report_id VARCHAR PRIMARY KEY, city_id VARCHAR, title_zh VARCHAR, title_en VARCHAR, title_by VARCHAR, publisher VARCHAR, published DATE, published_note VARCHAR, period_start DATE, period_end DATE, period_inferred BOOLEAN, period_note VARCHAR, source_path VARCHAR, url VARCHAR, excerpt BOOLEAN, source_text VARCHAR",
+    "reports": "report_id VARCHAR PRIMARY KEY, city_id VARCHAR, title_zh VARCHAR, title_en VARCHAR, title_by VARCHAR, publisher VARCHAR, published DATE, published_note VARCHAR, published_note_en VARCHAR, period_start DATE, period_end DATE, period_inferred BOOLEAN, period_note VARCHAR, period_note_en VARCHAR, source_path VARCHAR, url VARCHAR, excerpt BOOLEAN, source_text VARCHAR",
     "observations": "observation_id INTEGER PRIMARY KEY, city_id VARCHAR, indicator_id VARCHAR, report_id VARCHAR, value DOUBLE, qualifier VARCHAR, value_as_written DOUBLE, unit_as_written VARCHAR, period_start DATE, period_end DATE, own_period BOOLEAN, tally VARCHAR, cumulative BOOLEAN, since_unknown BOOLEAN, scope_zh VARCHAR, scope_en VARCHAR, level VARCHAR, breakdown_zh VARCHAR, breakdown_en VARCHAR, quote VARCHAR, note VARCHAR, note_en VARCHAR, line INTEGER, written_word VARCHAR",
     "problems": "path VARCHAR, line INTEGER, col INTEGER, message VARCHAR",
 }

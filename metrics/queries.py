@@ -259,7 +259,7 @@ def source_passage(cur: Cursor, observation_id: int, context: int = 160) -> dict
         """
         SELECT o.observation_id, o.quote, o.city_zh, o.city_en, o.indicator_zh, o.indicator_en,
                o.report_id, o.report_title_zh, o.report_title_en, o.publisher, o.published,
-               o.published_note, o.source_path, o.period_start, o.period_end, o.cumulative, o.tally,
+               o.published_note, o.published_note_en, o.period_note_en, o.source_path, o.period_start, o.period_end, o.cumulative, o.tally,
                o.scope_zh, o.scope_en, o.level, o.title_by, o.period_inferred, o.period_note, o.excerpt,
                o.value, o.qualifier, o.value_as_written, o.unit_as_written, o.note, o.note_en, r.source_text, r.url
         FROM observations_full o JOIN reports r USING (report_id)

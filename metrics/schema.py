@@ -141,10 +141,10 @@ class Report(Strict):
     title_by: Literal["article", "curator"] = "article"  # curator: the article has no headline
     publisher: Text
     published: dt.date | Literal["unknown"]
-    published_note: Text | None = None
+    published_note: Note | Text | None = None  # {zh, en}, or Chinese text alone
     period: Period
     period_inferred: bool = False  # the article does not state its year: period_note says how it was read
-    period_note: Text | None = None
+    period_note: Note | Text | None = None
     source: Annotated[str, StringConstraints(pattern=r"^sources/[A-Za-z0-9_.-]+\.txt$")]
     url: Text | None = None
     excerpt: bool = False  # the source holds the beginning of a web page as stored, not the whole article

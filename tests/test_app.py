@@ -9,6 +9,7 @@ other data point FEDERATION_DATA_DIR at a copy of data/.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -250,8 +251,8 @@ def test_compare_deep_link_is_honoured():
 
 def test_compare_lists_not_reported_cities_and_never_draws_them():
     names = shipped_cities()
-    at = page("compare", category="child", cities=",".join(names))
-    assert at.session_state["cities"] == sorted(names), "a city reporting nothing in the category may be chosen"
+    at = page("compare", category="child", cities=",".join(sorted(names)))
+    assert set(at.session_state["cities"]) == set(names), "a city reporting nothing in the category may be chosen"
     text = unescape(texts(at))
     assert "未报告：" in text
     for spec in charts(at):
@@ -265,8 +266,8 @@ def test_compare_lists_not_reported_cities_and_never_draws_them():
 
 
 def test_compare_labels_bars_with_qualifier_and_period():
-    at = page("compare", category="rights")
-    spec = next(s for s in charts(at) if "调解婚姻家庭矛盾纠纷" in s["layout"]["title"]["text"])
+    at = page("compare", category="rights", more="1")
+    spec = next(s for s in charts(at) if "调处各类矛盾纠纷" in s["layout"]["title"]["text"])
     labels = spec["data"][0]["text"]
     assert any("+" in label and "年" in label for label in labels), labels
     assert any("累计" in label for label in labels), "a running total says so"
@@ -285,31 +286,111 @@ def test_compare_sum_of_parts_says_so_and_lists_parts():
     assert "此数值为原文分项之和" in text and "儿童友好医院" in text
 
 
-def test_measure_words_are_the_articles_and_a_mixed_sum_claims_none():
-    """Huaibei's women trained add 600余人次 (person-times) and 300余人 (people): the parts keep
-    their own words, and the total names no unit but says its parts are counted differently."""
-    for lang, words, mixed in (
-        ("zh", ("600+ 人次", "300+ 人"), "900+（2项之和，各项计量单位不同）"),
-        ("en", ("600+ person-times", "300+ people"), "900+ (sum of 2 parts counted in different units)"),
+def bars(spec: dict) -> list[tuple[str, str, str]]:
+    """(axis label, direct label, hover) of each bar of a chart."""
+    trace = spec["data"][0]
+    return list(zip(trace["y"], trace["text"], trace["hovertext"], strict=True))
+
+
+def chart_titled(at: AppTest, title: str) -> dict:
+    return next(s for s in charts(at) if title in s["layout"]["title"]["text"])
+
+
+def test_measure_words_are_the_articles_and_person_times_are_their_own_indicator():
+    """Huaibei trained 300余人 (people) and, online, 600余人次 (person-times) in 2020: two
+    indicators, never one sum. Each bar keeps the article's measure word (Suqian's 培育200余名
+    says 名); English names what is counted (people, person-times, households)."""
+    for lang, people, suqian, times, households in (
+        ("zh", "300+ 人", "200+ 名", "600+ 人次", "33 户"),
+        ("en", "300+ people", "200+ people", "600+ person-times", "33 households"),
     ):
-        at = page("compare", indicator="employment.women_trained", lang=lang)
-        spec = next(s for s in charts(at) if s["data"][0]["hovertext"] and "600" in " ".join(s["data"][0]["hovertext"]))
-        trace = spec["data"][0]
-        huaibei = next(i for i, text in enumerate(trace["text"]) if text.startswith("900+"))
-        assert trace["text"][huaibei].startswith(mixed), trace["text"]
-        assert all(word in trace["hovertext"][huaibei] for word in words), trace["hovertext"][huaibei]
-        suqian = next(text for text in trace["text"] if text.startswith("200+"))
-        assert suqian.startswith("200+ 名" if lang == "zh" else "200+ people"), "as the article counts (培育200余名)"
+        trained = [text for _, text, _ in bars(charts(page("indicator", indicator="employment.women_trained", lang=lang))[0])]
+        assert any(text.startswith(people) for text in trained), trained
+        assert any(text.startswith(suqian) for text in trained), trained
+        assert not any(text.startswith("900") for text in trained), "people and person-times are never added up"
+        at = page("indicator", indicator="employment.training_person_times", lang=lang)
+        assert any(text.startswith(times) for _, text, _ in bars(charts(at)[0])), bars(charts(at)[0])
+        at = page("indicator", indicator="employment.households_employed", lang=lang)
+        assert [text for _, text, _ in bars(charts(at)[0])][0].startswith(households)
 
 
-def test_a_mixed_sum_says_why_it_has_no_unit_on_every_page():
-    mixed = "900+（2项之和，各项计量单位不同）"
-    city = page("city", city="huaibei")
-    assert mixed in unescape(texts(city)), "the city profile"
-    source = page("compare", indicator="employment.women_trained", source="huaibei")
-    assert mixed in unescape(texts(source)), "the source panel of the selected bar"
-    indicator = page("indicator", indicator="employment.women_trained")
-    assert mixed in set(indicator.dataframe[0].value["数值"]), "the indicator's table"
+def test_values_of_different_scopes_are_separate_bars_never_summed():
+    """Zibo's 2020 cervical (149,832) and breast (152,311) screenings have different scopes and
+    may count the same women: two bars with their scopes, never 302,143."""
+    at = page("indicator", indicator="health.women_screened")
+    drawn = bars(charts(at)[0])
+    zibo_2020 = [(label, text) for label, text, _ in drawn if label.startswith("淄博市") and "2020年" in text]
+    assert sorted(text.split("<br>")[0] for _, text in zibo_2020) == ["149,832 人", "152,311 人"]
+    assert all("范围：" in unescape(text) for _, text in zibo_2020), "each bar says its scope"
+    assert not any("302,143" in text for _, text, _ in drawn)
+    assert {"149,832 人", "152,311 人"} <= set(at.dataframe[0].value["数值"])
+
+
+def plain(text: str) -> str:
+    """A figure's text without its markup and line breaks."""
+    return unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def test_bars_carry_their_flags_on_label_and_hover():
+    """What limits a value travels on its bar, in short, and in full in its hover: a stock says
+    截至… and 存量, a running total with an unknown start says 起点不详, part of a year 不足一年."""
+    from ui import labels
+
+    rows = {(r["city_id"], r["indicator_id"]): r for r in shipped_values("child").to_dict("records")}
+    rows |= {(r["city_id"], r["indicator_id"]): r for r in shipped_values("rights").to_dict("records")}
+    child = chart_titled(page("compare", category="child"), "儿童友好阵地")
+    _, label, hover = next(bar for bar in bars(child) if bar[0] == "淄博市")
+    assert "截至2024年12月31日" in plain(label) and "存量" in plain(label), label
+    assert labels.flags_text(rows["zibo", "child.friendly_sites"], "zh") in plain(hover), hover
+    _, label, _ = next(bar for bar in bars(child) if bar[0] == "宿迁市")
+    assert "存量" not in label and "截至" not in label, "a flow has no stock flag"
+
+    rights = page("compare", category="rights", more="1")
+    _, label, hover = next(bar for bar in bars(chart_titled(rights, "调处各类矛盾纠纷")) if bar[0] == "昌邑市")
+    assert "起点不详" in plain(label), label
+    full = labels.flags_text(rows["changyi", "rights.all_disputes_resolved"], "zh")
+    assert "起点不详，不计每10万人" in full and "范围：“七彩花”巾帼先锋队" in full, full
+    assert f"累计至2023年6月（起点不详） · {full}" in plain(hover).replace("\n", ""), hover
+    events = chart_titled(rights, "普法宣传活动场次")
+    assert any(bar[0] == "昌邑市" and "不足一年" in plain(bar[1]) for bar in bars(events)), "half a year (2023年1–6月)"
+
+    english = page("compare", category="rights", lang="en", more="1")
+    _, label, hover = next(bar for bar in bars(chart_titled(english, "Disputes of all kinds")) if bar[0] == "Changyi")
+    assert "start unknown" in plain(label), label
+    assert "running total; start unknown, no per-100,000 figure" in plain(hover), hover
+
+
+def test_flags_are_the_same_on_every_page():
+    """Changyi's 765 disputes (a running total of one programme, start unknown) carry the same
+    flags on the city profile, in the source panel, in the indicator's table and in the export."""
+    from ui import labels
+
+    rows = shipped_values("rights")
+    row = rows[(rows["city_id"] == "changyi") & (rows["indicator_id"] == "rights.all_disputes_resolved")].iloc[0]
+    flags = labels.flags_text(row, "zh")
+    assert "起点不详" in flags and "范围：" in flags, flags
+    city = unescape(texts(page("city", city="changyi")))
+    assert f"765 起 · 累计至2023年6月（起点不详） · {flags}" in city, "the city profile"
+    source = page("compare", category="rights", indicator="rights.all_disputes_resolved", source="changyi")
+    assert flags in unescape(texts(source)), "the source panel of the selected bar"
+    table = page("indicator", indicator="rights.all_disputes_resolved").dataframe[0].value
+    assert table.set_index("城市").loc["昌邑市", "口径限定"] == flags, "the indicator's table"
+
+
+def test_a_chart_whose_bars_differ_in_kind_says_so_in_its_subtitle():
+    """Changyi's running total beside Zibo's year: the subtitle (in the PNG too) says the bars
+    count in different ways; a chart of like bars says nothing of the kind."""
+    for lang, title, warning, kinds in (
+        ("zh", "调处各类矛盾纠纷", "本图各柱口径不同", ("累计数", "当期数", "部分工作范围")),
+        ("en", "Disputes of all kinds", "the bars count in different ways", ("a running total", "the period's count")),
+    ):
+        at = page("compare", category="rights", lang=lang, more="1")
+        subtitle = plain(chart_titled(at, title)["layout"]["title"]["subtitle"]["text"].replace("<br>", " "))
+        squeezed = html.unescape(subtitle).replace(" ", "")
+        assert warning.replace(" ", "") in squeezed, subtitle
+        assert all(kind.replace(" ", "") in squeezed for kind in kinds), subtitle
+    like = chart_titled(page("compare", category="child"), "儿童友好实事项目")  # Suqian's and Zibo's 10 projects
+    assert "口径不同" not in like["layout"]["title"]["subtitle"]["text"]
 
 
 def test_compare_english_labels_and_not_reported():
@@ -320,8 +401,8 @@ def test_compare_english_labels_and_not_reported():
 
 
 def test_compare_hover_carries_the_quote():
-    at = page("compare", category="rights")
-    spec = next(s for s in charts(at) if "调解婚姻家庭矛盾纠纷" in s["layout"]["title"]["text"])
+    at = page("compare", category="rights", more="1")
+    spec = next(s for s in charts(at) if "调处各类矛盾纠纷" in s["layout"]["title"]["text"])
     assert all("“" in hover for hover in spec["data"][0]["hovertext"])
 
 
@@ -336,11 +417,11 @@ def test_compare_png_export_is_2x_and_titled():
 
 
 def test_compare_source_panel_from_deep_link():
-    at = page("compare", category="rights", indicator="rights.disputes_mediated", source="huaibei")
+    at = page("compare", category="rights", indicator="rights.all_disputes_resolved", source="changyi")
     text = texts(at)
     assert "原文出处" in text
-    assert ":orange-background[" in text, "the quote is highlighted in its passage"
-    assert "淮北日报" in unescape(text)
+    assert ":orange-background[化解各类矛盾纠纷765起]" in text, "the quote is highlighted in its passage"
+    assert "齐鲁网·闪电新闻" in unescape(text), "the report's publisher"
 
 
 def test_compare_presentation_mode_steps_through_indicators():
@@ -358,7 +439,7 @@ def test_compare_presentation_mode_steps_through_indicators():
 
 def test_compare_definitions_are_drawn_only_when_opened():
     at = page("compare", category="rights")
-    definition = load.load_catalog(DATA / "catalog.yaml").indicators["rights.disputes_mediated"].definition.zh
+    definition = load.load_catalog(DATA / "catalog.yaml").indicators["rights.all_disputes_resolved"].definition.zh
     assert [e.label for e in at.expander if "定义" in e.label], "the definitions expander is on the page"
     assert definition not in unescape(texts(at)), "a closed expander sends nothing to the browser"
     at.session_state["definitions_open"] = True

@@ -147,7 +147,7 @@ def _label_px(label: str, sizes: Sizes) -> float:
 def _bar_text(bar: Bar, plot_width: float, sizes: Sizes) -> str:
     """A bar's direct label: "value · period", on two lines when one would leave the bars too
     little of the plot's width."""
-    one_line = f"{bar.value_text} · {bar.period_text}"
+    one_line = f"{bar.value_text} · {bar.period_text}".replace(render.KEEP, "")
     if text_px(one_line, sizes.font) <= plot_width * 0.6:
         return one_line
     # The period and its flags (scope, level...) wrapped to the room a label may take, two lines

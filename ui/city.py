@@ -81,9 +81,9 @@ def report_box(view: View, report) -> None:
         t("city.quotes_found", n=int(report["n_observations"])),
     ]
     st.caption(render.md(" · ".join(meta)))
-    notes = [report.get("published_note")]
+    notes = [labels.report_note(report, "published_note", lang)]
     if report.get("period_inferred"):
-        notes.append(f"{t('source.period_inferred')}{t('colon')}{report.get('period_note')}")
+        notes.append(f"{t('source.period_inferred')}{t('colon')}{labels.report_note(report, 'period_note', lang)}")
     if report.get("excerpt"):
         notes.append(t("source.excerpt"))
     for note in notes:

@@ -207,6 +207,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "source.show": ("查看原文出处", "Open the source of"),
     "note.label": ("编者注", "Editor's note"),
     "note.chinese": ("编者注", "Editor's note (in Chinese)"),
+    "note.in_chinese": ("（中文）", "(in Chinese)"),
     # --- city ---
     "city.title": ("城市档案", "City profile"),
     "city.choose": ("城市", "City"),

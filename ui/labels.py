@@ -12,7 +12,7 @@ from typing import Any
 
 from metrics import format as fmt
 from metrics import units
-from ui import state
+from ui import render, state
 from ui.i18n import pick, t
 
 
@@ -144,6 +144,18 @@ def note_text(row: Any, lang: str | None = None) -> tuple[str, str]:
     return "", ""
 
 
+def report_note(row: Any, name: str, lang: str | None = None) -> str:
+    """A report's `published_note` or `period_note` in the page's language; an English page shows
+    the Chinese one, headed so, when there is no English; "" when there is none."""
+    lang = _lang(lang)
+    zh, en = _field(row, name), _field(row, f"{name}_en")
+    if lang == "en" and has_text(en):
+        return str(en)
+    if has_text(zh):
+        return (f"{t('note.in_chinese', lang)} " if lang == "en" else "") + str(zh)
+    return ""
+
+
 def flags(row: Any, lang: str | None = None, short: bool = False) -> list[str]:
     """What limits the row's value, in words (metrics.format.format_flags): part of a year, a
     stock, a running total, a partial scope, a level, an inferred year (`short`: for a bar)."""
@@ -168,8 +180,14 @@ def flags_text(row: Any, lang: str | None = None, short: bool = False) -> str:
 
 
 def period_flags_text(row: Any, lang: str | None = None, short: bool = False) -> str:
-    """The period and, after it, what limits the value: "2023年1–6月 · 不足一年；省级"."""
+    """The period and, after it, what limits the value: "2023年1–6月 · 不足一年；省级".
+
+    `short` (a bar's own label) words the flags briefly and marks each phrase so that wrapping
+    never breaks one ("部分范围", not "部分范/围"; see ui.render.keep)."""
     lang = _lang(lang)
+    if short:
+        parts = [render.keep(period_text(row, lang)), *(render.keep(f) for f in flags(row, lang, short=True))]
+        return " · ".join(parts[:1]) + (" · " + fmt.join_flags(parts[1:], lang) if len(parts) > 1 else "")
     extra = flags_text(row, lang, short)
     return period_text(row, lang) + (f" · {extra}" if extra else "")
 

@@ -72,10 +72,10 @@ def value_source(view: View, row) -> None:
         )
     )
     details = []
-    if labels.has_text(first.get("published_note")):
-        details.append(str(first["published_note"]))
-    if first.get("period_inferred") and labels.has_text(first.get("period_note")):
-        details.append(f"{t('source.period_inferred')}{t('colon')}{first['period_note']}")
+    if labels.report_note(first, "published_note", lang):
+        details.append(labels.report_note(first, "published_note", lang))
+    if first.get("period_inferred") and labels.report_note(first, "period_note", lang):
+        details.append(f"{t('source.period_inferred')}{t('colon')}{labels.report_note(first, 'period_note', lang)}")
     if first.get("excerpt"):
         details.append(t("source.excerpt"))
     details.append(f"{t('source.file')}{t('colon')}{first['source_path']}")
