@@ -73,7 +73,7 @@ def measure_first_chart(runs: int) -> dict:
         minimal_script.write_text(MINIMAL_APP, encoding="utf-8")
         with (
             StreamlitServer(minimal_script, cwd=Path(tmp), log_name="bench-minimal.log") as minimal,
-            StreamlitServer("dashboard.py", log_name="bench-dashboard.log") as dashboard,
+            StreamlitServer("dashboard.py", log_name="bench-dashboard.log", data_dir=None) as dashboard,  # data/
             sync_playwright() as playwright,
         ):
             browser = launch_chromium(playwright)

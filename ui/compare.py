@@ -338,12 +338,12 @@ def _figure(
     return panels.figure(_view, _panel)
 
 
-def period_notice(view: View, shown: list[panels.Panel]) -> None:
+def period_notice(view: View, shown: list[panels.Panel]) -> bool:
     """A notice, once per page, when the compared values cover different periods: the cities
-    grouped by period on one line, and the same-year comparisons this category offers."""
+    grouped by period on one line. Returns whether it was shown (then `offer_same_year` follows)."""
     records = sorted((r for p in shown for r in p.records), key=lambda r: r["city_id"])
     if not records:
-        return
+        return False
     lang = view.lang
     by_period: dict[str, list[str]] = {}
     for row in records:
@@ -354,9 +354,14 @@ def period_notice(view: View, shown: list[panels.Panel]) -> None:
         if city not in members:
             members.append(city)
     if len(by_period) <= 1:
-        return
+        return False
     listing = period_groups(by_period, lang)
     st.info(render.md(t("compare.periods_differ", periods=listing)), icon=":material/schedule:")
+    return True
+
+
+def offer_same_year(view: View) -> None:
+    """Buttons to the same-year comparisons the category offers, when each city's latest report is shown."""
     if chosen_year() is None:
         offers = same_year_offers(view)
         if offers:
@@ -456,7 +461,9 @@ def _grid(view: View, shown: list[panels.Panel], category: str, chosen: list[str
     """
     compared = [p for p in shown if not p.single_city]
     single = [p for p in shown if p.single_city]
-    period_notice(view, shown)
+    # The same-year offers sit under the period notice but are drawn after the first charts:
+    # buttons are code the browser must load before it paints what comes after them.
+    offers = st.container() if period_notice(view, shown) else None
     if compared:
         st.caption(
             ":material/touch_app: " + render.md(t("compare.tap_hint" if state.phone() else "compare.click_hint"))
@@ -467,6 +474,9 @@ def _grid(view: View, shown: list[panels.Panel], category: str, chosen: list[str
             _more(view, more, category, chosen, mode)
         elif MORE in st.query_params:
             state.forget(MORE)  # fewer comparisons now (cities changed): nothing is behind "more"
+    if offers is not None:
+        with offers:
+            offer_same_year(view)
     if single:
         st.subheader(t("compare.single_heading"))
         st.caption(render.md(t("compare.single_help")))
