@@ -102,6 +102,9 @@ def _pydantic_problems(exc: ValidationError, doc: yamlio.Document, where: str, p
         elif kind in ("model_type", "dict_type") and loc and loc[-1] == "note":
             line, col = doc.locate(loc)
             message = "a note is {zh: 中文说明, en: English note} (zh required, en optional)"
+        elif kind == "model_type" and (err.get("ctx") or {}).get("class_name") == "Bilingual":
+            line, col = doc.locate(loc)
+            message = "a text in both languages is {zh: 中文, en: English} (both required)"
         elif kind == "missing":
             line, col = doc.locate(loc[:-1])
             message = f"missing key '{loc[-1]}'"
@@ -223,11 +226,13 @@ def _measure_problem(obs: schema.Observation, indicator: schema.Indicator, catal
         return None
     category = obs.indicator.split(".")[0]
     fits = [iid for iid, ind in catalog.indicators.items() if ind.measure in others and word in ind.accepts]
-    fits.sort(key=lambda iid: (iid.split(".")[0] != category, iid))
+    # the likeliest first: same category, then the name nearest to the indicator written
+    near = {iid: difflib.SequenceMatcher(None, obs.indicator, iid).ratio() for iid in fits}
+    fits.sort(key=lambda iid: (iid.split(".")[0] != category, -near[iid], iid))
     counted = " or ".join(MEASURE_NAMES[m][1] for m in others)
     instead = f"use {' or '.join(fits[:3])}" if fits else f"add a {others[0]} indicator to data/catalog.yaml"
     return (
-        f"{word} counts {counted}, but {obs.indicator} counts {indicator.measure} "
+        f"{word} counts {counted}, but {obs.indicator} counts {MEASURE_NAMES[indicator.measure][1]} "
         f"(one axis, one kind of thing); {instead}"
     )
 
@@ -493,11 +498,21 @@ def _age(city: CityData) -> tuple:
 
 def merge_conflicts(cities: list[CityData]) -> list[tuple[CityData, list[Problem]]]:
     """Cross-file rules: one file per city id, report ids unique across files, one report per
-    source file. Files are taken oldest first (modification time, then name); a file that claims
-    what an older one holds gets located problems and is left out, the older one stays."""
+    source file. A report id or source that names a city (zibo-2020, sources/zibo-2020.txt)
+    belongs to that city's file, whichever file is older; otherwise files are taken oldest first
+    (modification time, then name). A file that claims what another holds gets located problems
+    and is left out; the other stays."""
     city_ids: dict[str, CityData] = {}
     report_ids: dict[str, CityData] = {}
     source_files: dict[str, tuple[CityData, str]] = {}
+    # the file a report id or source file belongs to by its name, when one does
+    owners: dict[str, CityData] = {}
+    for city in cities:
+        for report_id, report in city.header.reports.items():
+            if report_id.startswith(city.header.id + "-"):
+                owners.setdefault(report_id, city)
+                if report.source == f"sources/{report_id}.txt":
+                    owners.setdefault(report.source, city)
     out = []
     for city in sorted(cities, key=_age):
         where = display_path(city.path)
@@ -515,6 +530,8 @@ def merge_conflicts(cities: list[CityData]) -> list[tuple[CityData, list[Problem
             )
         for report_id, report in city.header.reports.items():
             holder = report_ids.get(report_id)
+            if holder is None and owners.get(report_id, city) is not city:
+                holder = owners[report_id]
             if holder is not None:
                 line, col = city.marks.get(("reports", report_id), (1, 1))
                 problems.append(
@@ -526,6 +543,9 @@ def merge_conflicts(cities: list[CityData]) -> list[tuple[CityData, list[Problem
                     )
                 )
             claim = source_files.get(report.source)
+            if claim is None and owners.get(report.source, city) is not city:
+                owner = owners[report.source]
+                claim = (owner, next(r for r, rep in owner.header.reports.items() if rep.source == report.source))
             if claim is not None:
                 line, col = city.marks.get(("reports", report_id, "source"), (1, 1))
                 problems.append(

@@ -173,14 +173,20 @@ _RULES: list[tuple] = [
         r"give it a breakdown label too, or remove it if it is their total",
         "同一指标、报告和时期已有分项（第 {0} 行），此值却没有 breakdown 标签；请也给它加上标签，若它是各分项之和则删去",
     ),
+    (
+        r"nested more than (\d+) levels deep here; a city file nests at most six \(observations, an "
+        r"observation, its period\); close the brackets or fix the indentation",
+        "此处嵌套超过 {0} 层；城市文件最多嵌套六层（observations、一条观测值、其 period）；请补全括号或修正缩进",
+    ),
+    (r"nested too deep to read; a city file nests at most (\d+) levels", "嵌套过深，无法读取；城市文件最多嵌套 {0} 层"),
     # the comparability model (docs/model.md)
     (
-        r"(\S+) counts (.+), but (\S+) counts (\S+) \(one axis, one kind of thing\); use (.+)",
+        r"(\S+) counts (.+), but (\S+) counts (.+?) \(one axis, one kind of thing\); use (.+)",
         "{0} 计的是{1}，而 {2} 计的是{3}（一条坐标轴只放一种东西）；请改用 {4}",
         lambda g: (None, [g[0], _measure_zh(g[1]), g[2], _measure_zh(g[3]), g[4].replace(" or ", " 或 ")]),
     ),
     (
-        r"(\S+) counts (.+), but (\S+) counts (\S+) \(one axis, one kind of thing\); "
+        r"(\S+) counts (.+), but (\S+) counts (.+?) \(one axis, one kind of thing\); "
         r"add a (\S+) indicator to data/catalog.yaml",
         "{0} 计的是{1}，而 {2} 计的是{3}（一条坐标轴只放一种东西）；请在 data/catalog.yaml 中新增一个计{4}的指标",
         lambda g: (None, [g[0], _measure_zh(g[1]), g[2], _measure_zh(g[3]), _measure_zh(g[4])]),
@@ -189,6 +195,10 @@ _RULES: list[tuple] = [
         r"cumulative is replaced by tally: stock \(with as_of\) or tally: running_total \(with since and as_of\); "
         r"see docs/model.md",
         "cumulative 已由 tally 取代：存量写 tally: stock（加 as_of），累计数写 tally: running_total（加 since 和 as_of）；见 docs/model.md",
+    ),
+    (
+        r"a text in both languages is \{zh: 中文, en: English\} \(both required\)",
+        "双语文本应写成 {{zh: 中文, en: English}}（两种语言都必填）",
     ),
     (
         r"a note is \{zh: 中文说明, en: English note\} \(zh required, en optional\)",

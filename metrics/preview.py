@@ -92,6 +92,17 @@ def validate_city(
     return load.load_city_text(text, where, stem, catalog, data_dir, extra_sources=extra)
 
 
+def conflicts(base: load.Dataset, city: load.CityData) -> list[load.Problem]:
+    """The cross-file problems of an unsaved city beside the saved ones (a report id or source file
+    another city holds): the same rules as `validate`, the unsaved city taken as the newest file.
+    Its own saved version (same id) is the one it replaces, not a conflict."""
+    others = [c for cid, c in base.cities.items() if cid != city.header.id]
+    for other, problems in load.merge_conflicts([*others, city]):
+        if other is city:
+            return problems
+    return []
+
+
 def with_city(base: load.Dataset, city: load.CityData) -> load.Dataset:
     """The saved dataset with one more city (or its saved version replaced); `base` is left as it is."""
     cities = dict(base.cities)

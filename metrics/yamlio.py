@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 MAX_BYTES = 2_000_000
+MAX_DEPTH = 12  # a city file nests six levels deep; hundreds of levels only crash what walks them
 
 
 class YamlError(Exception):
@@ -149,6 +150,20 @@ class Document:
         return self.locate(path)
 
 
+def _too_deep(root: yaml.Node | None) -> yaml.Node | None:
+    """The first node nested deeper than MAX_DEPTH (walked without recursion), or None."""
+    stack = [(root, 1)] if root is not None else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+    return None
+
+
 def parse(text: str) -> Document:
     """Parses one YAML document strictly; raises YamlError with a line and column."""
     if len(text.encode("utf-8")) > MAX_BYTES:
@@ -156,6 +171,13 @@ def parse(text: str) -> Document:
     loader = StrictLoader(text)
     try:
         root = loader.get_single_node()
+        deep = _too_deep(root)
+        if deep is not None:
+            raise YamlError(
+                f"nested more than {MAX_DEPTH} levels deep here; a city file nests at most six "
+                "(observations, an observation, its period); close the brackets or fix the indentation",
+                *_mark(deep),
+            )
         data = loader.construct_document(root) if root is not None else None
     except _AliasError as exc:
         raise YamlError(exc.message, *(_first_alias(text) or (exc.line, exc.col))) from None
@@ -169,6 +191,8 @@ def parse(text: str) -> Document:
         raise YamlError(f"YAML syntax: {problem}{context}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML syntax: {exc}") from None
+    except RecursionError:
+        raise YamlError(f"nested too deep to read; a city file nests at most {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()
     return Document(data=data, root=root)

@@ -17,6 +17,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
@@ -316,13 +317,15 @@ def test_measure_words_are_the_articles_and_person_times_are_their_own_indicator
 
 def test_values_of_different_scopes_are_separate_bars_never_summed():
     """Zibo's 2020 cervical (149,832) and breast (152,311) screenings have different scopes and
-    may count the same women: two bars with their scopes, never 302,143."""
+    may count the same women: two bars, each saying it covers part of the work, never 302,143."""
     at = page("indicator", indicator="health.women_screened")
     drawn = bars(charts(at)[0])
-    zibo_2020 = [(label, text) for label, text, _ in drawn if label.startswith("淄博市") and "2020年" in text]
-    assert sorted(text.split("<br>")[0] for _, text in zibo_2020) == ["149,832 人", "152,311 人"]
-    assert all("范围：" in unescape(text) for _, text in zibo_2020), "each bar says its scope"
-    assert not any("302,143" in text for _, text, _ in drawn)
+    zibo_2020 = [bar for bar in drawn if bar[0].startswith("淄博市") and "2020年" in bar[1]]
+    assert sorted(plain(label.split("<br>")[0]) for _, label, _ in zibo_2020) == ["149,832 人", "152,311 人"]
+    assert all("范围" in plain(label) for _, label, _ in zibo_2020), "each bar says it covers part of the work"
+    hovers = [plain(hover) for _, _, hover in zibo_2020]
+    assert any("范围：农村妇女宫颈癌免费检查" in h for h in hovers) and any("范围：农村妇女乳腺癌免费检查" in h for h in hovers)
+    assert not any("302,143" in label for _, label, _ in drawn)
     assert {"149,832 人", "152,311 人"} <= set(at.dataframe[0].value["数值"])
 
 
@@ -355,8 +358,7 @@ def test_bars_carry_their_flags_on_label_and_hover():
     assert any(bar[0] == "昌邑市" and "不足一年" in plain(bar[1]) for bar in bars(events)), "half a year (2023年1–6月)"
 
     english = page("compare", category="rights", lang="en", more="1")
-    _, label, hover = next(bar for bar in bars(chart_titled(english, "Disputes of all kinds")) if bar[0] == "Changyi")
-    assert "start unknown" in plain(label), label
+    _, _, hover = next(bar for bar in bars(chart_titled(english, "Disputes of all kinds")) if bar[0] == "Changyi")
     assert "running total; start unknown, no per-100,000 figure" in plain(hover), hover
 
 
@@ -506,6 +508,140 @@ def test_compare_category_change_resets_cities():
     assert len(at.session_state["cities"]) > 1
 
 
+# --- compare: the period --------------------------------------------------------------------------
+
+
+def report_year_cities(category: str) -> dict[int, set[str]]:
+    """Report year -> the cities reporting the category in a report of that year (through metrics)."""
+    con = load.build_database(load.load_all(DATA))
+    with con.cursor() as cur:
+        years = queries.report_years(cur, category)
+    return {int(r["year"]): set(r["city_ids"]) for _, r in years.iterrows()}
+
+
+def drawn_cities(at: AppTest) -> set[str]:
+    """The city names on the bars of every chart (the first line of each axis label)."""
+    return {plain(label.split("<br>")[0]) for spec in charts(at) for label in spec["data"][0]["y"]}
+
+
+def test_compare_period_defaults_to_each_citys_latest_report():
+    at = page("compare")
+    assert at.pills(key="year").value == "latest"
+    assert "year" not in at.query_params and "year=" not in " ".join(c.value for c in at.code)
+    years = report_year_cities("employment")
+    options = at.pills(key="year").options
+    assert options[0] == "各市最新报道" and len(options) == len(years) + 1
+    assert all(f"{year}年（{len(cities)}市）" in options for year, cities in years.items()), options
+    names = shipped_cities()
+    latest = shipped_values("employment")
+    assert drawn_cities(at) <= {names[c] for c in latest["city_id"]}
+    assert len({int(y) for y in latest["report_year"]}) > 1, "the latest reports are of several years"
+
+
+def test_compare_year_deep_link_shows_only_the_cities_reporting_that_year():
+    names = shipped_cities()
+    cities_2020 = report_year_cities("employment")[2020]
+    assert len(cities_2020) >= 2, "the snapshot has several cities reporting employment for 2020"
+    at = page("compare", year="2020")
+    assert not at.exception
+    assert at.pills(key="year").value == "2020"
+    assert set(at.session_state["cities"]) == cities_2020, "the cities reporting 2020 are chosen"
+    assert at.get("plotly_chart"), "their comparisons are drawn"
+    assert drawn_cities(at) <= {names[c] for c in cities_2020}, drawn_cities(at)
+    assert all("2020年" in spec["layout"]["title"]["subtitle"]["text"] for spec in charts(at))
+    assert not any("时期不同" in info.value for info in at.info), "one year: no notice of differing periods"
+    assert at.query_params.get("year") == "2020", "the URL keeps the year"
+    link = next(code.value for code in at.code if "/compare?" in code.value)
+    assert "year=2020" in link, link
+    at.pills(key="category").set_value("child").run()
+    assert not at.exception and at.query_params.get("year") == "2020", "the year survives a category change"
+
+
+def test_compare_offers_a_same_year_comparison_and_switches_to_it():
+    names = shipped_cities()
+    years = report_year_cities("rights")
+    offered = sorted(year for year, cities in years.items() if len(cities) >= 2)
+    assert offered == [2023], "rights: Changyi and Suqian report 2023, every other year one city"
+    at = page("compare", category="rights")
+    assert any("时期不同" in info.value for info in at.info), "the periods differ"
+    offers = [b for b in at.button if b.key.startswith("same_year_")]
+    assert [b.key for b in offers] == ["same_year_2023"] and "2023年（2市）" in offers[0].label, [b.label for b in offers]
+    offers[0].click().run()
+    assert not at.exception
+    assert at.pills(key="year").value == "2023"
+    assert at.query_params.get("year") == "2023"
+    assert set(at.session_state["cities"]) == years[2023]
+    assert drawn_cities(at) <= {names[c] for c in years[2023]} and drawn_cities(at), drawn_cities(at)
+    assert not any(b.key.startswith("same_year_") for b in at.button), "no offer once a year is chosen"
+    at.pills(key="year").set_value("latest").run()
+    assert not at.exception and "year" not in at.query_params, "back to each city's latest report"
+
+
+# --- city: several years, no denominator ---------------------------------------------------------
+
+
+def test_city_with_two_reports_shows_its_years_side_by_side():
+    at = page("city", city="zibo")
+    assert "各年对照（2个年份）" in unescape(texts(at))
+    table = next(d.value for d in at.dataframe if "2020年" in d.value.columns)
+    table = pd.DataFrame(table) if not isinstance(table, pd.DataFrame) else table
+    assert list(table.columns) == ["指标", "2020年", "2024年"]
+    rows = table.set_index("指标")
+    assert tuple(rows.loc["“两癌”救助资金"]) == ("40万元", "75万元"), "an indicator reported both years"
+    assert tuple(rows.loc["青年联谊活动场次"]) == ("未报告", "104 场"), "a year without it says so, never 0"
+    stations = next(v for k, v in rows["2024年"].items() if k.startswith("关爱驿站"))
+    assert stations == "72 个 · 截至2024年12月31日", "a stock keeps its date"
+    centre = next(k for k in rows.index if k.startswith("宣讲活动场次"))  # since 2024-11-01 (the centre opened)
+    assert "累计数" in centre and "起点不详" not in centre, "a running total's known start is not 'unknown'"
+    assert rows.loc[centre, "2024年"] == "200 场 · 2024年11月至2025年1月累计"
+    assert not (table == "0").any().any()
+    single = page("city", city="suqian")
+    assert not any("2023年" in d.value.columns for d in single.dataframe), "one report: no table of years"
+    assert "各年对照" not in unescape(texts(single))
+
+
+def test_huaibei_years_side_by_side_in_english():
+    at = page("city", city="huaibei", lang="en")
+    assert "Year by year (2 years)" in unescape(texts(at))
+    table = next(d.value for d in at.dataframe if "2020" in d.value.columns)
+    assert list(table.columns) == ["Indicator", "2020", "2022"]
+    trained = next(row for _, row in table.iterrows() if row["Indicator"].startswith("Women trained (scope: "))
+    assert (trained["2020"], trained["2022"]) == ("300+ people", "not reported"), "a row per scope, never summed"
+    loans = next(row for _, row in table.iterrows() if row["Indicator"].startswith("Loans facilitated for women ("))
+    assert "running total; start unknown" in loans["Indicator"], "a running total's row says what it is"
+    assert loans["2022"] == "¥466.25 m · cumulative to 2022-12, start unknown"
+
+
+def test_a_city_without_population_says_no_denominator():
+    """Changyi has no sourced 2020 census figure: its page says so in words, and per 100,000
+    residents it has no figure, said in the chart's footnote, never drawn as 0."""
+    for lang, words in (("zh", "无人口分母"), ("en", "no denominator")):
+        at = page("city", city="changyi", lang=lang)
+        population = next(unescape(m.value) for m in at.markdown if m.value.startswith("**" + ("人口分母" if lang == "zh" else "Population")))
+        assert words in population, population
+    at = page("compare", category="child", mode="per_100k")
+    sites = chart_titled(at, "儿童友好阵地")
+    footer = plain(" ".join(a["text"] for a in sites["layout"]["annotations"]).replace("<br>", ""))
+    assert "昌邑市 无人口分母" in footer, footer
+    trace = sites["data"][0]
+    changyi = [x for y, x in zip(trace["y"], trace["x"], strict=True) if y.startswith("昌邑市")]
+    assert all(x is None for x in changyi), "no per-100,000 figure, never 0"
+    assert all(x > 0 for y, x in zip(trace["y"], trace["x"], strict=True) if not y.startswith("昌邑市"))
+
+
+def test_per_100k_bars_are_largest_first_and_those_without_a_figure_last():
+    """Changyi (no denominator) and running totals whose start is unknown have no per-100,000
+    figure: their bars come after every figure, whatever the order of the data."""
+    seen_missing = 0
+    for category in ("employment", "child", "rights"):
+        for spec in charts(page("compare", category=category, mode="per_100k", more="1")):
+            values = spec["data"][0]["x"]
+            figures = [x for x in values if x is not None]
+            assert values[: len(figures)] == sorted(figures, reverse=True), (spec["layout"]["title"]["text"], values)
+            seen_missing += len(values) - len(figures)
+    assert seen_missing, "the snapshot has bars without a per-100,000 figure"
+
+
 # --- city ---------------------------------------------------------------------------------------
 
 
@@ -515,7 +651,10 @@ def test_city_deep_link_shows_profile_and_highlighted_article():
     text = texts(at)
     assert "淄博市" in text
     assert ":orange-background[" in text, "curated quotes highlighted in the article"
-    assert "4704138" not in text and "470.41万人" in unescape(text), "denominator formatted with year and basis"
+    population = next(m.value for m in at.markdown if m.value.startswith("**人口分母**"))
+    assert unescape(population) == "**人口分母**：470.41万人（2020年人口普查）（未核实）", (
+        "the denominator formatted, with its year, basis and verification (4704138 in the census)"
+    )
 
 
 def test_city_renders_curated_text_escaped(data_dir_copy):
@@ -525,7 +664,7 @@ def test_city_renders_curated_text_escaped(data_dir_copy):
     anchor = "  - indicator: employment.demonstration_bases\n"
     assert anchor in text
     path.write_text(
-        text.replace(anchor, anchor.replace("- indicator", "- note: '" + nasty + "'\n    indicator"), 1),
+        text.replace(anchor, anchor.replace("- indicator", "- note: {zh: '" + nasty + "'}\n    indicator"), 1),
         encoding="utf-8",
     )
     at = page("city", city="huaibei")
@@ -586,7 +725,7 @@ def test_exports_csv_has_bom_and_excel_has_three_sheets():
     con = load.build_database(dataset)
     with con.cursor() as cur:
         rows = queries.export_rows(cur)
-        data = exports.data_frame(rows, queries.indicators(cur), "zh")
+        data = exports.data_frame(rows, "zh")
         sources = exports.sources_frame(queries.reports(cur), queries.cities(cur))
     csv = exports.csv_bytes(data)
     assert csv.startswith(b"\xef\xbb\xbf")
@@ -599,6 +738,19 @@ def test_exports_csv_has_bom_and_excel_has_three_sheets():
     assert "宿迁" in strings and "more_than" in strings
     assert list(data.columns[:4]) == ["city_id", "indicator_id", "category_id", "value"]
     assert (data["value_shown"].str.contains(r"\+")).any(), "qualifiers travel to the export"
+    assert "flags_shown" in csv.decode("utf-8-sig").splitlines()[0]
+    by_indicator = data.set_index(["city_id", "indicator_id"])
+    households = by_indicator.loc[("huaibei", "employment.households_employed")]
+    assert (households["unit"], households["measure"]) == ("户", "households"), "the article's measure word"
+    assert by_indicator.loc[("huaibei", "employment.women_trained"), "unit"] == "人"
+    assert set(by_indicator.loc[("huaibei", "employment.training_person_times"), "unit"]) == {"人次"}
+    disputes = by_indicator.loc[("changyi", "rights.all_disputes_resolved")]
+    assert "累计数" in disputes["flags_shown"] and "起点不详" in disputes["flags_shown"], disputes["flags_shown"]
+    assert disputes["tally"] == "running_total" and bool(disputes["cumulative"])
+    stations = by_indicator.loc[("zibo", "difficulty.care_stations")]
+    assert stations["tally"] == "stock" and bool(stations["cumulative"]) and "存量" in stations["flags_shown"]
+    assert not data.loc[data["tally"] == "flow", "cumulative"].any(), "cumulative: stocks and running totals only"
+    assert (data.loc[data["tally"] == "flow", "flags_shown"] == "").any(), "a whole year's flow has no flag"
 
 
 # --- about --------------------------------------------------------------------------------------
@@ -620,11 +772,13 @@ def test_preview_store_is_shown_with_a_notice(tmp_path):
     shutil.copytree(DATA, folder)
     source = (folder / "cities" / "zibo.yaml").read_text(encoding="utf-8")
     preview_file = folder / "cities" / "newtown.yaml"
+    # A copy of Zibo under another id: its reports and source files may not be another city's.
+    for year in ("2020", "2024"):
+        shutil.copy(folder / "sources" / f"zibo-{year}.txt", folder / "sources" / f"newtown-{year}.txt")
     preview_file.write_text(
         source.replace("id: zibo", "id: newtown", 1)
         .replace("{zh: 淄博市, en: Zibo}", "{zh: 新城市, en: Newtown}", 1)
-        .replace("zibo-2024", "newtown-2024")
-        .replace("sources/newtown-2024.txt", "sources/zibo-2024.txt"),
+        .replace("zibo-20", "newtown-20"),
         encoding="utf-8",
     )
     dataset = load.load_all(folder)
@@ -775,19 +929,31 @@ def test_presentation_mode_draws_a_single_city_indicator_as_a_chart():
     assert name in chart_titles(at)[0]
 
 
-def test_a_single_labelled_part_is_not_called_a_sum():
+def test_a_single_labelled_part_is_not_called_a_sum(data_dir_copy):
+    """A value given as one labelled part shows its label, never "sum of 1 part"; a real sum
+    (Huaibei's loans of three banks, 2020) still says how many parts it adds. The snapshot has no
+    single labelled part: Dongying's 丽人贷 loans get a breakdown label in a copy."""
+    path = data_dir_copy / "cities" / "dongying.yaml"
+    text = path.read_text(encoding="utf-8")
+    anchor = "    unit: 亿元\n    report: dongying-2020\n    quote: 其中仅三八“丽人贷”发放贷款3196笔2.6亿元\n"
+    assert text.count(anchor) == 1, "fixture expects Dongying's 2.6亿元 of 丽人贷 loans"
+    path.write_text(text.replace(anchor, anchor + "    breakdown: {zh: 三八丽人贷, en: Sanba Liren loans}\n"), encoding="utf-8")
+    con = load.build_database(load.load_all(data_dir_copy))
+    with con.cursor() as cur:
+        loans = queries.indicator_across_cities(cur, "employment.loans_amount")
+    single = loans[loans["is_sum_of_parts"] & (loans["n_parts"] == 1)]
+    assert list(single["city_id"]) == ["dongying"], loans[["city_id", "n_parts", "is_sum_of_parts"]]
+
     at = page("indicator", indicator="employment.loans_amount")
-    spec = charts(at)[0]
-    bar_texts = spec["data"][0]["text"]
-    values = shipped_values("employment")
-    loans = values[values["indicator_id"] == "employment.loans_amount"]
-    assert not any("1项之和" in t for t in bar_texts), bar_texts
+    trace = charts(at)[0]["data"][0]
+    assert not any("1项之和" in t for t in trace["text"]), trace["text"]
     many = loans[loans["n_parts"] > 1]
-    assert len(many) == sum("项之和" in t for t in bar_texts), "a real sum still says how many parts"
+    assert len(many) == sum("项之和" in t for t in trace["text"]) == 1, "a real sum still says how many parts"
+    dongying = next(h for y, h in zip(trace["y"], trace["hovertext"], strict=True) if y.startswith("东营市"))
+    assert "三八丽人贷" in dongying, "the part's label is shown"
     table = at.dataframe[0].value
     assert "1" not in set(table["分项"]), "no part count for a single value"
-    text = unescape(texts(at))
-    assert "1项之和" not in text
+    assert "1项之和" not in unescape(texts(at))
     en = page("indicator", indicator="employment.loans_amount", lang="en")
     assert "sum of 1 part" not in everything(en)
 
@@ -873,14 +1039,27 @@ def test_data_source_list_gives_the_published_column_room():
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}|发布日期不详", v) for v in reports.value["发布日期"])
 
 
-def test_city_notes_say_they_are_in_english():
-    at = page("city", city="changyi")
-    notes = [c.value for c in at.caption if c.value.startswith("编者注")]
-    assert notes, "curators' notes are shown with a label"
-    english = [n for n in notes if n.startswith("编者注（英文原文）")]
-    assert english, "an English note on the Chinese page says so"
-    en = page("city", city="changyi", lang="en")
-    assert any(unescape(c.value).startswith("Editor's note") for c in en.caption)
+def test_an_english_page_shows_a_chinese_only_note_headed_so(data_dir_copy):
+    """Notes are written in Chinese, with English beside them when the curator wrote it; an
+    English page shows a Chinese-only note as written, headed "(in Chinese)", never translated.
+    Every note of the snapshot has English: one of Changyi's loses it in a copy."""
+    path = data_dir_copy / "cities" / "changyi.yaml"
+    text = path.read_text(encoding="utf-8")
+    english = "      en: Women job seekers served at one job fair (春风行动暨服务企业发展招聘洽谈会).\n"
+    assert text.count(english) == 1, "fixture expects the English note of Changyi's job seekers"
+    path.write_text(text.replace(english, "", 1), encoding="utf-8")
+    chinese = "一场招聘洽谈会（“春风行动”暨服务企业发展招聘洽谈会）服务的女性求职者。"
+
+    en = [unescape(c.value) for c in page("city", city="changyi", lang="en").caption]
+    assert f"Editor's note (in Chinese): {chinese}" in en, [c for c in en if "note" in c]
+    assert any(c.startswith("Editor's note: Domestic-service-in-the-community events") for c in en), (
+        "a note with English is in English, headed as a note"
+    )
+    source = page("compare", indicator="employment.job_seekers_served", source="changyi", lang="en")
+    assert f"Editor's note (in Chinese): {chinese}" in unescape(texts(source)), "the source panel too"
+    zh = [unescape(c.value) for c in page("city", city="changyi").caption]
+    assert f"编者注：{chinese}" in zh, "a Chinese page shows the note as written"
+    assert not any("Women job seekers" in c or "(in Chinese)" in c for c in zh)
 
 
 def test_plotly_config_turns_mathjax_off():

@@ -189,7 +189,7 @@ CASES = [
     Case(
         "unit-households-for-sessions",
         [("    unit: 场\n", "    unit: 户\n")],
-        "observations.0.unit: 户 counts households, but employment.training_sessions counts events "
+        "observations.0.unit: 户 counts households, but employment.training_sessions counts events or sessions "
         "(one axis, one kind of thing); use employment.households_employed",
         "户",
     ),

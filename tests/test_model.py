@@ -46,7 +46,7 @@ CASES = [
     Case(
         "households-on-an-events-axis",
         [("    unit: 场\n    report: twoyears-2022\n", "    unit: 户\n    report: twoyears-2022\n")],
-        "observations.0.unit: 户 counts households, but employment.training_sessions counts events "
+        "observations.0.unit: 户 counts households, but employment.training_sessions counts events or sessions "
         "(one axis, one kind of thing); use employment.households_employed",
         "户\n    report: twoyears-2022",
     ),
@@ -338,3 +338,29 @@ def test_shipped_denominators_follow_one_rule(shipped):
         if population is not None:
             assert (population.year, population.basis) == (2020, "census"), city.path.name
             assert population.source.strip()
+
+
+def test_a_report_id_belongs_to_the_city_it_names_whichever_file_is_newer(data_copy):
+    # the copy reuses twoyears-2022; then the original is edited (made the newer file): the
+    # original keeps its report, the copy is still the one left out
+    path = _copy_city(data_copy, "copycat", keep_report_id=True)
+    original = data_copy / "cities" / "twoyears.yaml"
+    newer = path.stat().st_mtime_ns + 10**9
+    os.utime(original, ns=(newer, newer))
+    dataset = load.load_all(data_copy)
+    assert "twoyears" in dataset.cities and "copycat" not in dataset.cities
+    assert dataset.failed_files == [load.display_path(path)]
+
+
+def test_an_unsaved_preview_is_checked_against_the_saved_cities(data_copy):
+    from metrics import preview
+
+    base = load.load_all(data_copy)
+    copy = TWO.replace("id: twoyears", "id: copycat")  # report ids still twoyears-20..
+    city, problems = preview.validate_city(copy, base.catalog, data_copy, file_name="copycat.yaml")
+    assert problems == [] and city is not None  # valid on its own
+    found = preview.conflicts(base, city)
+    assert found and all("is already used in" in p.message or "is already the source" in p.message for p in found)
+    # the saved file of the same city is the one a preview replaces: no conflict
+    same, _ = preview.validate_city(TWO, base.catalog, data_copy, file_name="twoyears.yaml")
+    assert preview.conflicts(base, same) == []

@@ -169,3 +169,30 @@ def test_locate(path, expected):
 )
 def test_locate_key(path, expected):
     assert yamlio.parse(DOC).locate_key(path) == expected
+
+
+@pytest.mark.parametrize(
+    "text, line, col",
+    [
+        # 350 nested mappings in a few KB: every page that walked them used to crash
+        (
+            "id: x\nobservations:\n" + "".join("  " * (i + 1) + f"a{i}:\n" for i in range(350)) + "  " * 351 + "b: 1\n",
+            14,
+            25,
+        ),
+        ("id: x\nobservations: " + "[" * 400 + "]" * 400 + "\n", 2, 26),
+        ("id: x\nobservations: " + "{a: " * 300 + "1" + "}" * 300 + "\n", 2, 59),
+    ],
+    ids=["block-mappings", "flow-sequences", "flow-mappings"],
+)
+def test_nesting_deeper_than_a_city_file_is_one_located_error(text, line, col):
+    with pytest.raises(yamlio.YamlError) as info:
+        yamlio.parse(text)
+    assert (info.value.line, info.value.col) == (line, col)
+    assert info.value.message.startswith(f"nested more than {yamlio.MAX_DEPTH} levels deep here")
+
+
+def test_a_city_file_is_well_within_the_depth_limit():
+    # observations -> an observation -> period -> start: four levels below the document
+    doc = yamlio.parse("observations:\n  - period: {start: 2023-01-01, end: 2023-12-31}\n")
+    assert doc.data["observations"][0]["period"]["start"] == dt.date(2023, 1, 1)

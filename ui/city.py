@@ -163,7 +163,10 @@ def years_side_by_side(view: View, values, years: list[int]) -> None:
     lang = view.lang
     rows: dict[tuple, dict] = {}
     for _, row in values.iterrows():
-        extra = labels.flags_text({**row, "period_start": None, "period_end": None, "period_inferred": False}, lang)
+        # A flow's period is in its cell (a row per indicator, not per span); a running total
+        # keeps its start, else its row would say "start unknown" of a known start.
+        span = {"period_start": None, "period_end": None} if str(row.get("tally") or "flow") == "flow" else {}
+        extra = labels.flags_text({**row, **span, "period_inferred": False}, lang)
         name = pick(row, "indicator", lang) + (
             f"（{extra}）" if extra and lang == "zh" else f" ({extra})" if extra else ""
         )

@@ -421,6 +421,10 @@ def city_file_section(view: View, article: str) -> tuple[load.CityData | None, s
     city, problems = preview.validate_city(
         text, dataset.catalog, store.data_dir(), article or None, st.session_state.get(_YAML_NAME)
     )
+    if city is not None:
+        problems = preview.conflicts(dataset, city)  # a report id or source another city holds
+        if problems:
+            city = None
     right.caption(t("yaml.source", what=t("yaml.source.article") if article else t("yaml.source.saved")))
     if problems:
         st.error(t("problems", n=len(problems)), icon=":material/error:")

@@ -65,6 +65,14 @@ def _source_item(row: dict, names: dict[str, str]) -> str:
     return f"{render.keep(names[row['city_id']])} {publisher}{' ' + published if published else ''}"
 
 
+def _drawn_order(row: dict, measure: str) -> tuple:
+    """Largest first; a value without a figure in this measure (no denominator, a running total
+    whose start is unknown) after every figure: NaN would leave the order to chance."""
+    value = row[measure]
+    missing = value is None or value != value
+    return (missing, 0.0 if missing else -float(value), str(row["city_id"]))
+
+
 def build(
     view: View,
     indicator: dict,
@@ -87,7 +95,7 @@ def build(
     as_rate = mode == "per_100k" and per_capita
     measure = "per_100k" if as_rate else "value"
     chosen = set(city_ids)
-    records = sorted((r for r in rows if r["city_id"] in chosen), key=lambda r: (-float(r[measure]), r["city_id"]))
+    records = sorted((r for r in rows if r["city_id"] in chosen), key=lambda r: _drawn_order(r, measure))
     reported = {r["city_id"] for r in records}
     panel = Panel(
         indicator_id=indicator["indicator_id"],
