@@ -28,19 +28,19 @@ def _data_dir(args) -> Path:
     return Path(args.data).resolve() if args.data else load.DATA_DIR
 
 
-def _load_or_exit(data_dir: Path, paths: list[Path] | None = None) -> load.Dataset:
+def _load_or_exit(data_dir: Path, paths: list[Path] | None = None, lang: str = "en") -> load.Dataset:
     try:
         return load.load_all(data_dir, paths)
     except load.CatalogError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(problem.text(lang), file=sys.stderr)
         sys.exit(1)
 
 
 def cmd_validate(args) -> int:
     data_dir = _data_dir(args)
     paths = [Path(f) for f in args.files] if args.files else None
-    dataset = _load_or_exit(data_dir, paths)
+    dataset = _load_or_exit(data_dir, paths, args.lang)
     for problem in dataset.problems:
         print(problem.text(args.lang), file=sys.stderr)
     n_obs = sum(len(c.observations) for c in dataset.cities.values())
