@@ -179,6 +179,11 @@ _RULES: list[tuple] = [
         "此处嵌套超过 {0} 层；城市文件最多嵌套六层（observations、一条观测值、其 period）；请补全括号或修正缩进",
     ),
     (r"nested too deep to read; a city file nests at most (\d+) levels", "嵌套过深，无法读取；城市文件最多嵌套 {0} 层"),
+    (
+        r"character (\d+) is the invisible direction control (U\+[0-9A-F]{4}), which reverses the text "
+        r"around it on screen; delete it",
+        "第 {0} 个字符是不可见的文字方向控制符 {1}，会使周围的文字在屏幕上反向显示；请删除",
+    ),
     # the comparability model (docs/model.md)
     (
         r"(\S+) counts (.+), but (\S+) counts (.+?) \(one axis, one kind of thing\); use (.+)",

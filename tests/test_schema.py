@@ -249,3 +249,10 @@ def test_catalog_unit_kind_is_closed():
     errors = _errors(schema.Catalog, data)
     assert errors[0][0] == ("indicators", "employment.funds", "unit")
     assert "'count', 'yuan' or 'percent'" in errors[0][1]
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u200f"])
+def test_direction_controls_in_curated_text_are_refused(char):
+    errors = _errors(schema.Bilingual, {"zh": f"样例{char}市", "en": "Sample"})
+    assert len(errors) == 1 and errors[0][0] == ("zh",)
+    assert "invisible direction control" in errors[0][1] and "character 3" in errors[0][1]

@@ -146,7 +146,7 @@ def widgets(view: View, controls: Controls) -> None:
         c.category_ids,
         key="category",
         required=True,
-        format_func=lambda i: c.category_names[i],
+        format_func=lambda i: render.md(c.category_names[i]),  # pills render Markdown: curated text inert
         on_change=_on_category_change,
     )
     st.pills(
@@ -166,7 +166,7 @@ def widgets(view: View, controls: Controls) -> None:
             c.city_ids,
             key="cities",
             selection_mode="multi",
-            format_func=lambda i: c.names[i] + ("" if i in c.reporting else f" · {t('not_reported')}"),
+            format_func=lambda i: render.md(c.names[i]) + ("" if i in c.reporting else f" · {t('not_reported')}"),
         )
     else:
         with left:
@@ -191,7 +191,7 @@ def folded_label(view: View, c: Controls) -> str:
         else t("compare.period.year", lang, year=year, n=c.years.get(str(year), 0))
     )
     cities = t("compare.cities.count", lang, n=len(c.chosen))
-    return " · ".join([c.category_names[c.category], period, cities, t(f"mode.{c.mode}", lang)])
+    return render.md(" · ".join([c.category_names[c.category], period, cities, t(f"mode.{c.mode}", lang)]))
 
 
 def _set_cities(ids: list[str]) -> None:
@@ -218,7 +218,9 @@ def city_chooser(c: Controls) -> None:
     """Many cities: a popover that states the current choice, holding a searchable choice
     ordered by province, and buttons for all, none, only those reporting, or one province."""
     lang = state.lang()
-    label = t("compare.cities", lang) + t("colon", lang) + choice_summary(c.chosen, c.names, c.provinces, lang)
+    label = render.md(
+        t("compare.cities", lang) + t("colon", lang) + choice_summary(c.chosen, c.names, c.provinces, lang)
+    )
     with st.popover(label, icon=":material/location_city:", width="stretch"):
         row = st.container(horizontal=True)
         row.button(t("compare.cities.all"), on_click=_set_cities, args=(c.city_ids,), key="cities_all")
@@ -544,7 +546,7 @@ def _single_sources(view: View, single: list[panels.Panel]) -> None:
         t("source.show"),
         list(cities),
         key=SINGLE_SOURCE,
-        format_func=names.get,
+        format_func=lambda i: render.md(names[i]),
         on_change=_on_single_source,
         args=(cities,),
     )
