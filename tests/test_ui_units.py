@@ -958,3 +958,30 @@ def test_period_groups_are_in_the_language_asked_for(session_lang):
     assert compare.period_groups(groups, "en") == "2023: Huaibei, Dongying; 2022: Suqian"
     many = {"2023": ["A", "B", "C", "D", "E", "F", "G", "H"]}
     assert compare.period_groups(many, "en") == "2023: A, B, C and others (8 cities)"
+
+
+def test_a_preview_store_is_keyed_by_everything_it_shows():
+    """Two unsaved previews with the same observations but another name, population or article
+    never share a key (every cached frame is keyed by it, across sessions)."""
+    from metrics import load, preview
+    from ui.store import Store
+
+    base = load.load_all(FIXTURE_DATA)
+    text = (FIXTURE_DATA / "cities" / "sample.yaml").read_text(encoding="utf-8")
+    article = (FIXTURE_DATA / "sources" / "sample-2023.txt").read_text(encoding="utf-8")
+
+    def key(city_text: str, article_text: str) -> str:
+        city, problems = preview.validate_city(
+            city_text.replace("sources/sample-2023.txt", "sources/unsaved-2023.txt"),
+            base.catalog,
+            FIXTURE_DATA,
+            article_text,
+        )
+        assert problems == [], problems
+        return Store.from_dataset(preview.with_city(base, city), preview_city=city.header.id).fingerprint
+
+    first = key(text, article)
+    assert key(text, article) == first, "the same content, the same key"
+    assert key(text.replace("{zh: 样例市, en: Sample}", "{zh: 阿尔法市, en: Alpha}"), article) != first
+    assert key(text.replace("value: 1000000", "value: 3000000"), article) != first
+    assert key(text, article + "\n一个只有这篇文章才有的句子。\n") != first

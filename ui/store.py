@@ -60,9 +60,15 @@ class Store:
         con = load.build_database(dataset)
         stems = tuple(sorted(set(city_files) | set(dataset.cities)))
         if fingerprint is None:
-            # A preview has no files to fingerprint: its content is its identity.
-            digest = hashlib.sha256(repr(sorted((k, repr(c.observations)) for k, c in dataset.cities.items())).encode())
-            fingerprint = "preview-" + digest.hexdigest()[:16]
+            # A preview has no files to fingerprint: its whole content is its identity (every
+            # cached frame is keyed by it, across sessions): the catalog, and each city's header
+            # (name, population, reports), observations and source texts.
+            digest = hashlib.sha256(repr(dataset.catalog).encode())
+            for city_id, city in sorted(dataset.cities.items()):
+                digest.update(repr((city_id, city.header, city.observations, city.lines)).encode())
+                for report_id, text in sorted(city.sources.items()):
+                    digest.update(f"\0{report_id}\0{text}".encode())
+            fingerprint = "preview-" + digest.hexdigest()
         return cls(con, fingerprint, stems, preview_city, tuple(dataset.failed_files))
 
 
