@@ -224,9 +224,11 @@ def format_flags(
     label ("部分范围" for the scope, whose words the hover and the tables give in full)."""
     zh = lang == "zh"
     if short:
-        return [_SHORT.get(flag, flag) for flag in format_flags(tally, start, end, None, level, inferred, lang)] + (
-            ["部分范围" if zh else "part of the work"] if scope else []
-        )
+        # a short scope is named on the bar itself; a long one is named in the hover and tables
+        fits = scope and len(scope) <= (10 if zh else 24)
+        named = (f"范围：{scope}" if zh else f"scope: {scope}") if fits else ("部分范围" if zh else "part of the work")
+        flags = [_SHORT.get(flag, flag) for flag in format_flags(tally, start, end, None, level, inferred, lang)]
+        return flags + ([named] if scope else [])
     flags = []
     if tally == "stock":
         flags.append("存量（某日现有数）" if zh else "stock on a date")

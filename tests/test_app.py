@@ -3,9 +3,9 @@
 Pages run two ways: through dashboard.py (navigation, sidebar, language switch) and on their
 own (`AppTest.from_file("pages/x.py")`), which is how deep links are checked: the query
 parameters are set before the first run, as a browser opening a shared link would. Streamlit's
-caches outlive an AppTest instance, so every test starts with cleared caches; tests that need
-other data point FEDERATION_DATA_DIR at a copy of data/.
-"""
+caches outlive an AppTest instance, so every test starts with cleared caches. Every test reads
+the frozen snapshot tests/fixtures/dashboard/ (its README.md), never data/; tests that need other
+data point FEDERATION_DATA_DIR at a copy of the snapshot (`data_dir_copy`)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def fresh_caches(monkeypatch, clear_streamlit_caches):
 
 @pytest.fixture
 def data_dir_copy(tmp_path: Path, monkeypatch) -> Path:
-    """A copy of data/ that the app reads instead of the shipped folder."""
+    """A copy of the snapshot that the app reads instead (for tests that change a file)."""
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     monkeypatch.setenv(ENV_DATA_DIR, str(target))

@@ -293,7 +293,7 @@ def test_source_file_text_adds_a_header_once():
 
 
 def test_with_city_leaves_the_saved_dataset_alone():
-    base = load.load_all()
+    base = load.load_all(DATA)
     before = set(base.cities)
     catalog = base.catalog
     text = (DATA / "cities" / "zibo.yaml").read_text(encoding="utf-8")
@@ -343,7 +343,7 @@ def test_in_the_dashboard_the_preview_follows_to_the_city_and_compare_pages():
     assert at.session_state[store.PREVIEW_KEY].preview_city == "ceshi"
 
 
-# --- data/README.md: the messages of "From article to merged file" are the validator's ----------------
+# --- data/README.md: the messages of "Common mistakes" are the validator's -----------------------------
 
 README_CASES = [
     # (as the README quotes it, as the validator says it for the fixture, how to provoke it)
@@ -409,7 +409,8 @@ README_CASES = [
 
 @pytest.mark.parametrize("in_readme, message, change", README_CASES, ids=[c[1][:40] for c in README_CASES])
 def test_readme_messages_are_the_validators(in_readme, message, change, data_copy):
-    section = (ROOT / "data" / "README.md").read_text(encoding="utf-8").split("## From article to merged file")[1]
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Common mistakes\n")[1].split("\n## ")[0]
     assert in_readme in section, "the README no longer quotes this message"
     path = data_copy / "cities" / "sample.yaml"
     text = path.read_text(encoding="utf-8")
