@@ -125,8 +125,11 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
     names = panel.names
     measure = "per_100k" if panel.as_rate else "value"
     counts: dict[str, int] = {}
+    shared: dict[str, set[str]] = {}  # the flags every value of a city carries
     for r in panel.records:
         counts[r["city_id"]] = counts.get(r["city_id"], 0) + 1
+        own = set(labels.flags(r, lang, short=True))
+        shared[r["city_id"]] = shared[r["city_id"]] & own if r["city_id"] in shared else own
     bars = []
     for row in panel.records:
         city = names[row["city_id"]]
@@ -139,7 +142,9 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
         bars.append(
             charts.Bar(
                 # A city with several values (periods, levels, scopes) gets them as a small second line.
-                label=charts.city_label(esc(city), esc(_short(on_bar)) if counts[row["city_id"]] > 1 else "", sizes),
+                label=charts.city_label(
+                    esc(city), esc(_second_line(row, shared, lang)) if counts[row["city_id"]] > 1 else "", sizes
+                ),
                 value=float(row[measure]),
                 value_text=esc(value + labels.sum_suffix(row, lang)),
                 period_text=esc(on_bar),
@@ -183,6 +188,13 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
         footer=footer,
         sizes=sizes,
     )
+
+
+def _second_line(row: dict, shared: dict[str, set[str]], lang: str) -> str:
+    """The axis label's second line of a city with several values: its period and what sets
+    this value apart from the city's others (a scope, a level), never what they all share."""
+    differs = [f for f in labels.flags(row, lang, short=True) if f not in shared[row["city_id"]]]
+    return _short(" · ".join([labels.period_text(row, lang), *differs]))
 
 
 def _short(text: str, columns: int = 24) -> str:
