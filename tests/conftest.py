@@ -22,6 +22,37 @@ FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
 SAMPLE_CITY = FIXTURE_DATA / "cities" / "sample.yaml"
 DASHBOARD_DATA = Path(__file__).parent / "fixtures" / "dashboard"
 
+# The export contract of issue 2: exactly these columns first, in this order ...
+EXPORT_FIRST = [
+    "city_id",
+    "indicator_id",
+    "category_id",
+    "value",
+    "unit",
+    "qualifier",
+    "value_as_written",
+    "unit_as_written",
+    "period_start",
+    "period_end",
+    "cumulative",
+    "report_id",
+    "quote",
+]
+# ... then the denominator and the second edition's columns (docs/model.md).
+EXPORT_SECOND_EDITION = [
+    "per_100k",
+    "population",
+    "population_year",
+    "population_basis",
+    "note",
+    "note_en",
+    "measure",
+    "tally",
+    "scope_zh",
+    "scope_en",
+    "level",
+]
+
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:

@@ -27,35 +27,7 @@ from metrics.__main__ import main
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = ROOT / "tests" / "fixtures" / "dashboard"
 LOCATED = re.compile(r"^(?P<path>.+\.yaml):(?P<line>\d+):(?P<col>\d+): \S")
-EXPORT_FIRST = [
-    "city_id",
-    "indicator_id",
-    "category_id",
-    "value",
-    "unit",
-    "qualifier",
-    "value_as_written",
-    "unit_as_written",
-    "period_start",
-    "period_end",
-    "cumulative",
-    "report_id",
-    "quote",
-]
-# ... then the denominator and the second edition's columns (docs/model.md)
-EXPORT_SECOND_EDITION = [
-    "per_100k",
-    "population",
-    "population_year",
-    "population_basis",
-    "note",
-    "note_en",
-    "measure",
-    "tally",
-    "scope_zh",
-    "scope_en",
-    "level",
-]
+from conftest import EXPORT_FIRST, EXPORT_SECOND_EDITION  # noqa: E402 - the export contract
 
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

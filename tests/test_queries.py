@@ -10,41 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import EXPORT_FIRST, EXPORT_SECOND_EDITION  # the export contract
 
 from metrics import load, queries
 from metrics.text import SourceText, normalise
-
-# The export contract of issue 2: exactly these columns first, in this order ...
-EXPORT_FIRST = [
-    "city_id",
-    "indicator_id",
-    "category_id",
-    "value",
-    "unit",
-    "qualifier",
-    "value_as_written",
-    "unit_as_written",
-    "period_start",
-    "period_end",
-    "cumulative",
-    "report_id",
-    "quote",
-]
-# ... then the denominator and the second edition's columns (docs/model.md).
-EXPORT_SECOND_EDITION = [
-    "per_100k",
-    "population",
-    "population_year",
-    "population_basis",
-    "note",
-    "note_en",
-    "measure",
-    "tally",
-    "scope_zh",
-    "scope_en",
-    "level",
-]
-
 
 # Each city's latest report in the snapshot (the default of comparisons) and its 2020 reports.
 LATEST = {
