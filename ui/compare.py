@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import colors, frames, labels, panels, render, state
+from ui import colors, frames, labels, layout, panels, render, state
 from ui.i18n import join, pick, t
 from ui.layout import View
 
@@ -171,14 +171,7 @@ def widgets(view: View, controls: Controls) -> None:
     else:
         with left:
             city_chooser(c)
-    right.segmented_control(
-        t("compare.mode"),
-        state.MODES,
-        key="mode",
-        required=True,
-        format_func=lambda m: t(f"mode.{m}"),
-        width="stretch",
-    )
+    layout.mode_control(right)
 
 
 def folded_label(view: View, c: Controls) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, frames, labels, panels, render, state
+from ui import charts, frames, labels, layout, panels, render, state
 from ui.i18n import pick, t
 from ui.layout import View
 
@@ -35,14 +35,7 @@ def choose(view: View) -> dict | None:
         chosen = left.selectbox(
             t("indicator.choose"), ids, key="indicator", format_func=names.get, on_change=state.forget, args=("source",)
         )
-        mode = right.segmented_control(
-            t("compare.mode"),
-            state.MODES,
-            key="mode",
-            required=True,
-            format_func=lambda m: t(f"mode.{m}"),
-            width="stretch",
-        )
+        mode = layout.mode_control(right)
     state.publish("indicator", chosen, default)
     state.publish("mode", mode, "absolute")
     view.share.update(indicator=chosen, mode=mode)

@@ -149,6 +149,18 @@ def page(path: str, title_key: str) -> Iterator[View]:
                 share_popover(view)
 
 
+def mode_control(where) -> str:
+    """The absolute / per-100,000 choice (session key and URL parameter `mode`) in a container."""
+    return where.segmented_control(
+        t("compare.mode"),
+        state.MODES,
+        key="mode",
+        required=True,
+        format_func=lambda m: t(f"mode.{m}"),
+        width="stretch",
+    )
+
+
 def share_popover(view: View) -> None:
     """The "copy link to this view" control: the full URL in a code box (which has a copy button)."""
     params = {"lang": view.lang, **view.share, "present": view.present}
