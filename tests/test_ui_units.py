@@ -985,3 +985,21 @@ def test_a_preview_store_is_keyed_by_everything_it_shows():
     assert key(text.replace("{zh: 样例市, en: Sample}", "{zh: 阿尔法市, en: Alpha}"), article) != first
     assert key(text.replace("value: 1000000", "value: 3000000"), article) != first
     assert key(text, article + "\n一个只有这篇文章才有的句子。\n") != first
+
+
+def test_among_grey_bars_the_selected_city_is_highlighted(fixture_db):
+    from ui import panels
+    from ui.layout import View
+
+    panel = fixture_panel(fixture_db, "employment.training_sessions", "zh", charts.NORMAL)
+    grey = dict.fromkeys(["sample", "twoyears"], colors.FALLBACK)  # more cities than colours
+    view = View("compare", "zh", False, None, "", None, grey, None)
+    plain = panels.figure(view, panel).data[0].marker.color
+    assert set(plain) == {colors.FALLBACK}
+    lit = panels.figure(view, panel, highlight="sample").data[0].marker.color
+    cities = [r["city_id"] for r in panel.records]
+    assert [c for c, colour in zip(cities, lit, strict=True) if colour == colors.HIGHLIGHT] == ["sample"]
+    coloured = View("compare", "zh", False, None, "", None, colors.city_colours(cities), None)
+    assert colors.HIGHLIGHT not in set(panels.figure(coloured, panel, highlight="sample").data[0].marker.color) - {
+        colors.city_colours(cities)["sample"]
+    }, "a city with a colour of its own keeps it"

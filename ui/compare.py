@@ -312,6 +312,8 @@ def figure_for(view: View, panel: panels.Panel, category: str, chosen: list[str]
         view,
         panel,
         chosen_year(),
+        # among grey bars (more cities than colours) the selected city's is highlighted
+        st.session_state.get("source") if colors.FALLBACK in view.colours.values() else None,
     )
 
 
@@ -328,9 +330,10 @@ def _figure(
     _view: View,
     _panel: panels.Panel,
     year: int | None = None,
+    highlight: str | None = None,
 ):
     # Shared across sessions: figures are never modified after this returns.
-    return panels.figure(_view, _panel)
+    return panels.figure(_view, _panel, highlight=highlight)
 
 
 def period_notice(view: View, shown: list[panels.Panel]) -> bool:

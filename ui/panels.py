@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import charts, labels, render, sources, state
+from ui import charts, colors, labels, render, sources, state
 from ui.i18n import join, pick, t
 from ui.layout import View
 
@@ -115,8 +115,11 @@ def build(
     return panel
 
 
-def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Figure | None:
-    """The panel's bar chart (None when no selected city reports the indicator)."""
+def figure(
+    view: View, panel: Panel, sizes: charts.Sizes | None = None, highlight: str | None = None
+) -> go.Figure | None:
+    """The panel's bar chart (None when no selected city reports the indicator). `highlight`: a
+    city whose grey bar (more cities than colours) is drawn in the highlight colour instead."""
     if not panel.records:
         return None
     lang = view.lang
@@ -148,7 +151,11 @@ def figure(view: View, panel: Panel, sizes: charts.Sizes | None = None) -> go.Fi
                 value=float(row[measure]),
                 value_text=esc(value + labels.sum_suffix(row, lang)),
                 period_text=esc(on_bar),
-                colour=view.colours.get(row["city_id"], "#7f7f7f"),
+                colour=(
+                    colors.HIGHLIGHT
+                    if highlight == row["city_id"] and view.colours.get(row["city_id"]) == colors.FALLBACK
+                    else view.colours.get(row["city_id"], colors.FALLBACK)
+                ),
                 hover=_hover(row, city, period, panel.as_rate, lang),
             )
         )
