@@ -17,7 +17,6 @@ import shutil
 import zipfile
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
@@ -305,14 +304,16 @@ def test_measure_words_are_the_articles_and_person_times_are_their_own_indicator
         ("zh", "300+ 人", "200+ 名", "600+ 人次", "33 户"),
         ("en", "300+ people", "200+ people", "600+ person-times", "33 households"),
     ):
-        trained = [text for _, text, _ in bars(charts(page("indicator", indicator="employment.women_trained", lang=lang))[0])]
+        trained = [
+            text for _, text, _ in bars(charts(page("indicator", indicator="employment.women_trained", lang=lang))[0])
+        ]
         assert any(text.startswith(people) for text in trained), trained
         assert any(text.startswith(suqian) for text in trained), trained
         assert not any(text.startswith("900") for text in trained), "people and person-times are never added up"
         at = page("indicator", indicator="employment.training_person_times", lang=lang)
         assert any(text.startswith(times) for _, text, _ in bars(charts(at)[0])), bars(charts(at)[0])
         at = page("indicator", indicator="employment.households_employed", lang=lang)
-        assert [text for _, text, _ in bars(charts(at)[0])][0].startswith(households)
+        assert next(text for _, text, _ in bars(charts(at)[0])).startswith(households)
 
 
 def test_values_of_different_scopes_are_separate_bars_never_summed():
@@ -324,7 +325,9 @@ def test_values_of_different_scopes_are_separate_bars_never_summed():
     assert sorted(plain(label.split("<br>")[0]) for _, label, _ in zibo_2020) == ["149,832 人", "152,311 人"]
     assert all("范围" in plain(label) for _, label, _ in zibo_2020), "each bar says it covers part of the work"
     hovers = [plain(hover) for _, _, hover in zibo_2020]
-    assert any("范围：农村妇女宫颈癌免费检查" in h for h in hovers) and any("范围：农村妇女乳腺癌免费检查" in h for h in hovers)
+    assert any("范围：农村妇女宫颈癌免费检查" in h for h in hovers) and any(
+        "范围：农村妇女乳腺癌免费检查" in h for h in hovers
+    )
     assert not any("302,143" in label for _, label, _ in drawn)
     assert {"149,832 人", "152,311 人"} <= set(at.dataframe[0].value["数值"])
 
@@ -565,7 +568,9 @@ def test_compare_offers_a_same_year_comparison_and_switches_to_it():
     at = page("compare", category="rights")
     assert any("时期不同" in info.value for info in at.info), "the periods differ"
     offers = [b for b in at.button if b.key.startswith("same_year_")]
-    assert [b.key for b in offers] == ["same_year_2023"] and "2023年（2市）" in offers[0].label, [b.label for b in offers]
+    assert [b.key for b in offers] == ["same_year_2023"] and "2023年（2市）" in offers[0].label, [
+        b.label for b in offers
+    ]
     offers[0].click().run()
     assert not at.exception
     assert at.pills(key="year").value == "2023"
@@ -584,7 +589,6 @@ def test_city_with_two_reports_shows_its_years_side_by_side():
     at = page("city", city="zibo")
     assert "各年对照（2个年份）" in unescape(texts(at))
     table = next(d.value for d in at.dataframe if "2020年" in d.value.columns)
-    table = pd.DataFrame(table) if not isinstance(table, pd.DataFrame) else table
     assert list(table.columns) == ["指标", "2020年", "2024年"]
     rows = table.set_index("指标")
     assert tuple(rows.loc["“两癌”救助资金"]) == ("40万元", "75万元"), "an indicator reported both years"
@@ -617,7 +621,11 @@ def test_a_city_without_population_says_no_denominator():
     residents it has no figure, said in the chart's footnote, never drawn as 0."""
     for lang, words in (("zh", "无人口分母"), ("en", "no denominator")):
         at = page("city", city="changyi", lang=lang)
-        population = next(unescape(m.value) for m in at.markdown if m.value.startswith("**" + ("人口分母" if lang == "zh" else "Population")))
+        population = next(
+            unescape(m.value)
+            for m in at.markdown
+            if m.value.startswith("**" + ("人口分母" if lang == "zh" else "Population"))
+        )
         assert words in population, population
     at = page("compare", category="child", mode="per_100k")
     sites = chart_titled(at, "儿童友好阵地")
@@ -937,7 +945,9 @@ def test_a_single_labelled_part_is_not_called_a_sum(data_dir_copy):
     text = path.read_text(encoding="utf-8")
     anchor = "    unit: 亿元\n    report: dongying-2020\n    quote: 其中仅三八“丽人贷”发放贷款3196笔2.6亿元\n"
     assert text.count(anchor) == 1, "fixture expects Dongying's 2.6亿元 of 丽人贷 loans"
-    path.write_text(text.replace(anchor, anchor + "    breakdown: {zh: 三八丽人贷, en: Sanba Liren loans}\n"), encoding="utf-8")
+    path.write_text(
+        text.replace(anchor, anchor + "    breakdown: {zh: 三八丽人贷, en: Sanba Liren loans}\n"), encoding="utf-8"
+    )
     con = load.build_database(load.load_all(data_dir_copy))
     with con.cursor() as cur:
         loans = queries.indicator_across_cities(cur, "employment.loans_amount")

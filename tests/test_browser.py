@@ -1,7 +1,9 @@
 """The dashboard in real Chromium: pages load, charts draw, links and selections work.
 
 Starts `streamlit run dashboard.py` once for the session (tests/browser_support.py) and drives
-it with Playwright through Debian's Chromium. Skips when Chromium is missing, except under CI,
+it with Playwright through Debian's Chromium. The server reads the frozen snapshot
+tests/fixtures/dashboard/ (StreamlitServer's default), and what the tests expect is read from the
+same folder through metrics, never from data/. Skips when Chromium is missing, except under CI,
 where that is a failure. Saves a full-page screenshot of every page in both languages to
 artifacts/screenshots/<page>-<lang>.png (git-ignored).
 """
@@ -17,6 +19,7 @@ import pytest
 from browser_support import (
     CHROMIUM,
     CHROMIUM_MISSING,
+    DASHBOARD_DATA,
     EXCEPTION,
     SCREENSHOTS,
     StreamlitServer,
@@ -181,9 +184,16 @@ def compare_view(page) -> dict:
         "title": page.locator("[data-testid='stMain'] h1").all_inner_texts(),
         "category": page.locator(".st-key-category button[aria-checked='true']").all_inner_texts(),
         "mode": page.locator(".st-key-mode button[aria-checked='true']").all_inner_texts(),
-        "cities": page.locator(".st-key-cities button[aria-pressed='true']").all_inner_texts(),
+        "period": page.locator(".st-key-year button[aria-checked='true']").all_inner_texts(),
+        "cities": page.locator(".st-key-cities button[aria-pressed='true']").all_inner_texts()
+        or [cities_popover(page).locator("button").first.inner_text()],
         "charts": [{k: v for k, v in chart.items() if k != "drawn"} for chart in charts(page)],
     }
+
+
+def cities_popover(page):
+    """The popover that states the chosen cities and holds their choice (more than eight cities)."""
+    return page.locator("[data-testid='stPopover']").filter(has_text=t("compare.cities", "en") + ":")
 
 
 def query(page) -> dict[str, str]:
@@ -194,17 +204,35 @@ def query(page) -> dict[str, str]:
 def catalog():
     from metrics import load
 
-    return load.load_catalog(load.DATA_DIR / "catalog.yaml")
+    return load.load_catalog(DASHBOARD_DATA / "catalog.yaml")
 
 
 @pytest.fixture(scope="module")
-def observations():
-    """Every observation of the shipped data, read through metrics (not through the UI)."""
-    from metrics import load, queries
+def database():
+    """The server's data (the frozen snapshot, never data/), read through metrics, not the UI."""
+    from metrics import load
 
-    con = load.build_database(load.load_all(load.DATA_DIR))
-    with con.cursor() as cur:
-        return queries.observations(cur)
+    con = load.build_database(load.load_all(DASHBOARD_DATA))
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def provinces(database) -> dict[str, str]:
+    """City id -> its province in English."""
+    from metrics import queries
+
+    with database.cursor() as cur:
+        return dict(queries.cities(cur)[["city_id", "province_en"]].itertuples(index=False))
+
+
+@pytest.fixture(scope="module")
+def employment(database):
+    """The values /compare opens on: employment, each city's latest report that covers it."""
+    from metrics import queries
+
+    with database.cursor() as cur:
+        return queries.compare_category(cur, "employment")
 
 
 def test_compare_draws_bar_charts(app_url, page):
@@ -238,7 +266,34 @@ def test_deep_link_parameters_open_that_view(app_url, page, catalog):
     assert any(per_100k in chart["subtitle"] for chart in view["charts"]), [c["subtitle"] for c in view["charts"]]
 
 
-def test_changed_view_reopens_from_its_share_link_in_a_new_browser(app_url, new_page, catalog):
+def test_a_year_link_draws_only_the_cities_reporting_that_year(app_url, page, database, catalog, employment):
+    """/compare?year=2020 opens the same-year comparison: every bar drawn is a city reporting 2020."""
+    from metrics import queries
+
+    with database.cursor() as cur:
+        values = queries.compare_category(cur, "employment", year=2020)
+        years = queries.report_years(cur, "employment").set_index("year")
+    cities = set(values["city_en"])
+    assert len(cities) >= 2, "the snapshot has several cities reporting employment for 2020"
+    assert cities != set(employment["city_en"]), "the default (each city's latest report) shows other cities"
+    open_page(page, url(app_url, "compare", year="2020", lang="en"))
+    wait_bars_drawn(page)
+    assert_healthy(page)
+    view = compare_view(page)
+    assert view["category"] == [catalog.categories["employment"].name.en]
+    assert view["period"] == [t("compare.period.year", "en", year="2020", n=int(years.loc[2020, "n_cities"]))]
+    drawn = charts(page)
+    assert drawn, "no chart for employment in 2020"
+    for chart in drawn:
+        assert chart["drawn"] == len(chart["labels"]) >= 2, f"{chart['title']}: {chart['drawn']} bars"
+        names = {html.unescape(re.sub(r"<[^>]+>", "", label.split("<br>")[0])) for label in chart["labels"]}
+        assert names <= cities, f"{chart['title']}: {names} are not all cities reporting 2020 ({cities})"
+        assert "2020" in chart["subtitle"], chart["subtitle"]
+    assert query(page).get("year") == "2020", page.url
+    full_page_screenshot(page, SCREENSHOTS / "compare-2020-en.png")
+
+
+def test_changed_view_reopens_from_its_share_link_in_a_new_browser(app_url, new_page, catalog, provinces):
     """A presenter changes category, measure and cities, copies the link; it reopens the same view."""
     page = new_page()
     open_page(page, url(app_url, "compare", lang="en"))
@@ -246,16 +301,19 @@ def test_changed_view_reopens_from_its_share_link_in_a_new_browser(app_url, new_
     default = compare_view(page)
     choose_category(page, catalog.categories["child"].name.en)
     act_and_wait(page, page.locator(".st-key-mode button", has_text=t("mode.per_100k", "en")).click)
-    selected = page.locator(".st-key-cities button[aria-pressed='true']")
-    reporting = selected.count()
-    assert reporting >= 2, "the child-friendly category should be reported by several cities"
-    act_and_wait(page, selected.last.click)
+    # Nine cities: the choice is in a popover; choosing one province's cities is one click there.
+    act_and_wait(page, cities_popover(page).locator("button").first.click)
+    province = page.locator("[class*='st-key-cities_province_']").get_by_role("button", name=re.compile("^Shandong"))
+    act_and_wait(page, province.click)
+    page.keyboard.press("Escape")
     wait_bars_drawn(page)
     assert_healthy(page)
     changed = compare_view(page)
     assert changed["category"] == [catalog.categories["child"].name.en]
     assert changed["mode"] == [t("mode.per_100k", "en")]
-    assert len(changed["cities"]) == reporting - 1 and changed != default
+    shandong = {city_id for city_id, province in provinces.items() if province == "Shandong"}
+    assert set(query(page).get("cities", "").split(",")) == shandong, page.url
+    assert changed != default
     assert query(page).get("category") == "child" and query(page).get("mode") == "per_100k"
 
     act_and_wait(page, page.get_by_role("button", name=t("share.button", "en")).click)
@@ -273,24 +331,28 @@ def test_changed_view_reopens_from_its_share_link_in_a_new_browser(app_url, new_
 
 
 def bar_centre(page, chart: int, bar: int) -> tuple[float, float]:
-    box = page.locator(".js-plotly-plot").nth(chart).locator(".bars path").nth(bar).bounding_box()
+    """The centre of a bar on the screen, scrolled into view first (a mouse click off the window
+    reaches nothing)."""
+    path = page.locator(".js-plotly-plot").nth(chart).locator(".bars path").nth(bar)
+    path.scroll_into_view_if_needed()
+    box = path.bounding_box()
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
-def quotes_of(observations, indicator_en: str, bar_label: str) -> list[str]:
-    """The curated quotes behind a bar: its indicator, and the city its label names (the first
-    line of the label; a city with values for several periods has its period on a second line)."""
-    rows = observations[observations["indicator_en"] == indicator_en]
+def quotes_of(values, indicator_en: str, bar_label: str) -> list[str]:
+    """The curated quotes behind a bar of the view `values` holds: its indicator, and the city its
+    label names (the first line of the label; a city with several values has a second line)."""
+    rows = values[values["indicator_en"] == indicator_en]
     name = html.unescape(bar_label.split("<br>")[0])
     rows = rows[[name == city or name.startswith(f"{city} (") for city in rows["city_en"]]]
-    return list(rows["quote"])
+    return [quote for quotes in rows["quotes"] for quote in quotes]
 
 
 def squeeze(text: str) -> str:
     return "".join(text.split())
 
 
-def test_selecting_a_bar_shows_its_quote_and_the_link_keeps_it(app_url, new_page, observations):
+def test_selecting_a_bar_shows_its_quote_and_the_link_keeps_it(app_url, new_page, employment):
     page = new_page()
     open_page(page, url(app_url, "compare", lang="en"))
     wait_bars_drawn(page)
@@ -299,7 +361,7 @@ def test_selecting_a_bar_shows_its_quote_and_the_link_keeps_it(app_url, new_page
     first = charts(page)[0]
     indicator = html.unescape(re.sub(r"<[^>]+>", "", first["title"].replace("<br>", " ")))  # wrapped title
     bar = len(first["labels"]) - 1  # the last bar: not the one a default would pick
-    expected = quotes_of(observations, indicator, first["labels"][bar])
+    expected = quotes_of(employment, indicator, first["labels"][bar])
     assert expected, f"no observation behind {indicator!r} / {first['labels'][bar]!r}"
 
     act_and_wait(page, lambda: page.mouse.click(*bar_centre(page, 0, bar)))
@@ -319,10 +381,10 @@ def test_selecting_a_bar_shows_its_quote_and_the_link_keeps_it(app_url, new_page
     assert squeeze(reopened.inner_text()) == shown
 
 
-def test_more_comparisons_open_drawn_and_kept_in_the_link(app_url, new_page, observations):
+def test_more_comparisons_open_drawn_and_kept_in_the_link(app_url, new_page, employment):
     """The first comparisons are drawn at once; the others when their expander is opened."""
-    employment = observations[observations["category_id"] == "employment"]
     compared = int((employment.groupby("indicator_id")["city_id"].nunique() >= 2).sum())
+    assert compared > 5, "the snapshot's employment category has more than five comparisons"
     page = new_page()
     open_page(page, url(app_url, "compare", lang="en"))
     wait_bars_drawn(page)
@@ -408,22 +470,23 @@ def test_text_drawn_in_figures_stays_inside_them(app_url, page, path, params):
             )
 
 
-def test_single_city_indicator_shows_its_value_and_opens_its_source(app_url, new_page, observations):
+def test_single_city_indicator_shows_its_value_and_opens_its_source(app_url, new_page, employment):
     """An indicator one city reports is a row of values with its quote, not a chart; its source opens."""
     page = new_page()
     open_page(page, url(app_url, "compare", lang="en"))
     wait_bars_drawn(page)
     choices = page.locator(".st-key-single_source button")
+    expect(choices.first).to_be_visible(timeout=15_000)  # drawn after the charts
     assert choices.count() > 0, "the employment category has indicators only one city reports"
     name = choices.first.inner_text().strip()
     chart_titles = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", c["title"])) for c in charts(page))
     assert name not in chart_titles, f"{name!r} is drawn as a chart too"
-    rows = observations[observations["indicator_en"] == name]
+    rows = employment[employment["indicator_en"] == name]
     assert rows["city_id"].nunique() == 1, rows
     table = page.locator("[data-testid='stMain'] table", has_text=name)
     row = table.locator("tr", has_text=name).first
     shown = squeeze(row.inner_text())
-    quote = rows.iloc[0]["quote"]
+    quote = rows.iloc[0]["quotes"][0]
     assert squeeze(rows.iloc[0]["city_en"]) in shown and squeeze(quote) in shown, shown
 
     source_box = page.locator("[class*='st-key-source_close_chart_']")
