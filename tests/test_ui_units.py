@@ -297,7 +297,7 @@ def test_a_running_total_with_an_unknown_start(values):
     assert labels.period_text(total, "en") == "cumulative to 2023-12, start unknown"
     assert labels.flags(total, "zh")[:2] == ["累计数", "起点不详，不计每10万人"]
     assert labels.flags(total, "en")[:2] == ["running total", "start unknown, no per-100,000 figure"]
-    assert labels.rate_text(total, "zh") == "—"
+    assert labels.rate_text(total, "zh") == "无人口分母"  # twoyears has none: said in words, not "—"
     assert labels.value_text(total, "zh") == "4,600+ 对"
 
 
@@ -318,7 +318,7 @@ def test_a_running_total_with_an_unknown_start_has_no_rate_even_with_a_denominat
     stations = find(records, "child.care_stations")
     assert labels.population_text(total, "zh") == "200.00万人（2020年人口普查）"
     assert math.isnan(total["per_100k"])
-    assert labels.rate_text(total, "zh") == labels.rate_text(total, "en") == "—"
+    assert labels.rate_text(total, "zh") == "起点不详，不计" and labels.rate_text(total, "en") == "start unknown, none"
     assert labels.rate_text(stations, "zh") == "3.6 个 每10万人"
     assert labels.rate_text(stations, "en") == "3.6 stations per 100,000"
 

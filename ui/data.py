@@ -107,7 +107,7 @@ def table(view: View, rows: pd.DataFrame) -> pd.DataFrame:
                 t("col.breakdown"): text(r["breakdown_en" if lang == "en" else "breakdown_zh"]),
                 t("col.per_100k"): labels.rate_text(r, lang, with_unit=False),
                 t("col.quote"): r["quote"],
-                t("col.note"): labels.note_text(r, lang)[1],
+                t("col.note"): labels.note_cell(r, lang),
                 t("col.as_written"): f"{fmt.format_number(float(r['value_as_written']), 4)} {r['unit_as_written']}",
                 t("col.report"): r["report_id"],
                 t("col.published"): labels.published_cell(r, lang),

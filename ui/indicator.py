@@ -129,7 +129,7 @@ def table(view: View, values: pd.DataFrame) -> pd.DataFrame:
                 t("col.report"): labels.report_title(row, lang),
                 t("col.publisher"): row["publisher"],
                 t("col.published"): labels.published_text(row, lang),
-                t("col.note"): labels.note_text(row, lang)[1],
+                t("col.note"): labels.note_cell(row, lang),
             }
         )
     return pd.DataFrame(rows)

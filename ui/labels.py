@@ -61,9 +61,14 @@ def measure_word(row: Any, lang: str | None = None, written: Any = None) -> str:
 
 
 def mixed_words(row: Any) -> bool:
-    """Whether a sum adds parts the article counts with different measure words (600人次 + 300人)."""
+    """Whether a sum adds parts that count different measures (600人次 + 300人). The validator
+    keeps every indicator to one measure, so today no shipped value is such a sum; parts written
+    with different words of one measure (211个 + 3家 organisations) take the indicator's word."""
     words = _field(row, "part_words")  # (an observation row has none)
-    return words is not None and is_sum(row) and len({w for w in words if w}) > 1
+    if words is None or not is_sum(row):
+        return False
+    kinds = [set(units.measures_of(str(w))) for w in words if w]
+    return len(kinds) > 1 and not set.intersection(*kinds)
 
 
 def sum_suffix(row: Any, lang: str | None = None) -> str:
@@ -99,6 +104,11 @@ def rate_text(row: Any, lang: str | None = None, with_unit: bool = True, short: 
     lang = _lang(lang)
     value = row.get("per_100k") if hasattr(row, "get") else row["per_100k"]
     if _is_missing(value):
+        # say why there is none, in words: no denominator, or a running total with no start
+        if _field(row, "per_capita") and _is_missing(_field(row, "population")):
+            return t("rate.no_denominator", lang)
+        if _field(row, "per_capita") and bool(_field(row, "since_unknown")):
+            return t("rate.no_start", lang)
         return "—"
     if row["unit_kind"] == "yuan":
         prefix, suffix = fmt.QUALIFIER_MARKS.get(row["qualifier"], ("", ""))
@@ -125,6 +135,16 @@ def part_label(row: Any, lang: str | None = None) -> str:
         return ""
     labels = row["breakdowns_en"] if _lang(lang) == "en" else row["breakdowns_zh"]
     return str(labels[0] or "") if len(labels) else ""
+
+
+def note_cell(row: Any, lang: str | None = None) -> str:
+    """A curator's note for a table cell: in the page's language, or the Chinese one marked
+    "(in Chinese)" on an English page without an English version."""
+    lang = _lang(lang)
+    heading, text = note_text(row, lang)
+    if text and heading == t("note.chinese", lang) and lang == "en":
+        return f"{t('note.in_chinese', lang)} {text}"
+    return text
 
 
 def note_text(row: Any, lang: str | None = None) -> tuple[str, str]:
@@ -186,7 +206,11 @@ def period_flags_text(row: Any, lang: str | None = None, short: bool = False) ->
     never breaks one ("部分范围", not "部分范/围"; see ui.render.keep)."""
     lang = _lang(lang)
     if short:
-        parts = [render.keep(period_text(row, lang)), *(render.keep(f) for f in flags(row, lang, short=True))]
+        said = flags(row, lang, short=True)
+        if str(_field(row, "tally") or "flow") == "running_total":
+            # the period already says 累计 … （起点不详）: the bar does not repeat it
+            said = [f for f in said if f not in fmt.format_flags("running_total", None, None, lang=lang, short=True)]
+        parts = [period_text(row, lang), *(render.keep(f) for f in said)]
         return " · ".join(parts[:1]) + (" · " + fmt.join_flags(parts[1:], lang) if len(parts) > 1 else "")
     extra = flags_text(row, lang, short)
     return period_text(row, lang) + (f" · {extra}" if extra else "")
