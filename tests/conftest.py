@@ -96,6 +96,35 @@ def cur(dashboard_db):
         yield cursor
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium for the browser tests; they skip without it, except under CI."""
+    import os
+
+    from browser_support import CHROMIUM, CHROMIUM_MISSING
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM_MISSING} (CI is set, so browser tests may not be skipped)")
+        pytest.skip(CHROMIUM_MISSING)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    """One headless Chromium for every browser test of the session (Playwright's sync API runs
+    one session per thread: each module starting its own would refuse to start)."""
+    from browser_support import launch_chromium
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 @pytest.fixture
 def clear_streamlit_caches():
     """Empties Streamlit's caches around a test: they persist across AppTest instances."""

@@ -11,27 +11,23 @@ artifacts/screenshots/<page>-<lang>.png (git-ignored).
 from __future__ import annotations
 
 import html
-import os
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_MISSING,
     DASHBOARD_DATA,
     EXCEPTION,
     SCREENSHOTS,
     StreamlitServer,
     act_and_wait,
     full_page_screenshot,
-    launch_chromium,
     open_page,
     sidebar_shown,
     wait_bars_drawn,
     wait_charts_drawn,
 )
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from ui import state
 from ui.i18n import STRINGS, t
@@ -53,15 +49,6 @@ VIEWPORT = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM_MISSING} (CI is set, so browser tests may not be skipped)")
-        pytest.skip(CHROMIUM_MISSING)
-    return CHROMIUM
-
-
-@pytest.fixture(scope="session")
 def server(chromium):
     """The dashboard served by `streamlit run`, stopped at the end of the session."""
     with StreamlitServer("dashboard.py", log_name="streamlit-test.log") as server:
@@ -71,16 +58,6 @@ def server(chromium):
 @pytest.fixture(scope="session")
 def app_url(server):
     return server.url
-
-
-@pytest.fixture(scope="session")
-def browser(chromium):
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
