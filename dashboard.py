@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import state
+from ui import layout, state
 from ui.i18n import t
 
 # An emoji icon is drawn in the browser; a :material/...: page icon is fetched from fonts.gstatic.com.
@@ -39,7 +39,8 @@ state.publish("present", st.session_state["present"], False)
 # language and mode from the session, where the widgets' values are before the script runs.
 sidebar = st.sidebar.container()
 try:
-    current.run()
+    with layout.through_navigation():  # the page knows it runs inside the navigation
+        current.run()
 finally:
     with sidebar:
         st.segmented_control(

@@ -137,3 +137,25 @@ def test_phone_folds_the_controls_and_shows_a_chart_on_the_first_screen(browser,
         page.screenshot(path=str(SCREENSHOTS / "layout-compare-phone.png"))
     finally:
         context.close()
+
+
+def test_every_first_visitor_of_a_fresh_server_gets_the_navigation(browser, chromium):
+    """Six deep links opened together on a just-started server: each gets the app's navigation
+    and its language control, not Streamlit's pages-folder mode (file names in the sidebar)."""
+    paths = ["compare?category=rights", "city?city=zibo", "indicator", "data", "about", "compare?year=2020"]
+    with StreamlitServer("dashboard.py", log_name="streamlit-first-visitors.log") as server:
+        contexts = [browser.new_context(**DESKTOP) for _ in paths]
+        try:
+            pages = [context.new_page() for context in contexts]
+            for page, path in zip(pages, paths, strict=True):  # all requested before any is read
+                page.goto(f"{server.url}/{path}", wait_until="commit")
+            for page, path in zip(pages, paths, strict=True):
+                # a visitor first run in pages-folder mode is rerun through the navigation: the
+                # language control (drawn by dashboard.py only) arrives; before the fix it never did
+                page.get_by_text("语言 Language").wait_for(timeout=60_000)
+                wait_idle(page, 60_000)
+                nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+                assert "分类对比" in nav and "compare" not in nav, f"{path}: pages-folder navigation: {nav!r}"
+        finally:
+            for context in contexts:
+                context.close()
