@@ -111,6 +111,6 @@ def with_city(base: load.Dataset, city: load.CityData) -> load.Dataset:
     return load.Dataset(
         catalog=base.catalog,
         cities=cities,
-        problems=[p for p in base.problems if not p.path.endswith(replaced)],
-        failed_files=[f for f in base.failed_files if not f.endswith(replaced)],
+        problems=[p for p in base.problems if Path(p.path).name != replaced],
+        failed_files=[f for f in base.failed_files if Path(f).name != replaced],
     )

@@ -70,11 +70,16 @@ def compare_category(
     the cities reporting that year appear."""
     return cur.execute(
         """
-        WITH chosen AS (
-            SELECT city_id, arg_max(report_id, report_end) AS report_id
+        WITH covering AS (
+            SELECT DISTINCT city_id, report_id, report_end
             FROM indicator_values
             WHERE category_id = $category AND ($year IS NULL OR report_year = $year)
-            GROUP BY city_id
+        ),
+        -- every report of the city that ends last (two reports of one period both count);
+        -- with a year, every report of that year
+        chosen AS (
+            SELECT city_id, report_id FROM covering
+            QUALIFY $year IS NOT NULL OR rank() OVER (PARTITION BY city_id ORDER BY report_end DESC) = 1
         )
         SELECT v.* FROM indicator_values v JOIN chosen USING (city_id, report_id)
         WHERE v.category_id = $category AND ($cities IS NULL OR list_contains($cities, v.city_id))

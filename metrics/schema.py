@@ -109,6 +109,8 @@ class Indicator(Strict):
                 )
         elif self.measure != self.unit:
             raise ValueError(f"unit {self.unit} needs measure {self.unit} (got measure {self.measure})")
+        if self.unit == "percent" and self.per_capita:
+            raise ValueError("a percentage is not divided by population; expected per_capita: false")
         return self
 
 

@@ -364,3 +364,29 @@ def test_an_unsaved_preview_is_checked_against_the_saved_cities(data_copy):
     # the saved file of the same city is the one a preview replaces: no conflict
     same, _ = preview.validate_city(TWO, base.catalog, data_copy, file_name="twoyears.yaml")
     assert preview.conflicts(base, same) == []
+
+
+def test_two_reports_of_one_period_are_both_compared(data_copy):
+    # a city that publishes two reports on the same period: neither is dropped, by default or by year
+    text = TWO.replace(
+        "observations:\n",
+        "  twoyears-2023b:\n    title: {zh: 双年市妇联2023年工作（二）, en: Twoyears in 2023 (2)}\n"
+        "    publisher: 双年市妇联\n    published: 2024-01-10\n    period: {start: 2023-01-01, end: 2023-12-31}\n"
+        "    source: sources/twoyears-2023b.txt\nobservations:\n",
+        1,
+    )
+    text = replace(
+        text,
+        "    value: 60\n    unit: 场\n    report: twoyears-2023\n",
+        "    value: 60\n    unit: 场\n    report: twoyears-2023b\n",
+    )
+    shutil.copy(data_copy / "sources" / "twoyears-2023.txt", data_copy / "sources" / "twoyears-2023b.txt")
+    (data_copy / "cities" / "twoyears.yaml").write_text(text, encoding="utf-8")
+    dataset = load.load_all(data_copy)
+    assert not dataset.problems, [str(p) for p in dataset.problems]
+    from metrics import queries
+
+    with load.build_database(dataset).cursor() as cur:
+        for year in (None, 2023):
+            rows = queries.compare_category(cur, "employment", ["twoyears"], year=year)
+            assert {"twoyears-2023", "twoyears-2023b"} <= set(rows["report_id"]), year

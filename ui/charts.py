@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import plotly.graph_objects as go
 
@@ -163,8 +163,11 @@ def _bar_text(bar: Bar, plot_width: float, sizes: Sizes) -> str:
 def _layout_x(bars: list[Bar], texts: list[str], plot_width: float, sizes: Sizes) -> tuple[float, float]:
     """The value axis' end, leaving room right of every bar for its label, and how far the
     longest label still reaches past the plot area (px), for the right margin."""
-    best = max((b.value for b in bars), default=1.0) or 1.0
+    # bars without a figure (no denominator) have no length, but their labels still need room
+    finite = [b.value for b in bars if b.value == b.value]
+    best = max(finite, default=1.0) or 1.0
     reach = 0.0
+    bars = [b if b.value == b.value else replace(b, value=0.0) for b in bars]
     for bar, text in zip(bars, texts, strict=True):
         label = text_px(text, sizes.font) + 10
         room = max(plot_width - label, plot_width * 0.3)  # a very long label: the bar keeps 30 %

@@ -65,7 +65,8 @@ def header(view: View, city) -> None:
             f"**{render.md(t('city.population'))}**{render.md(t('colon'))}"
             f"{render.md(labels.population_text(city, lang))}"
         )
-        st.caption(render.md(f"{t('source')}{t('colon')}{city['population_source']} · {city['file']}"))
+        source = city["population_source"] if labels.has_text(city["population_source"]) else "—"
+        st.caption(render.md(f"{t('source')}{t('colon')}{source} · {city['file']}"))
 
 
 def report_box(view: View, report) -> None:
@@ -142,7 +143,7 @@ def indicators_by_category(view: View, city_id: str) -> None:
 def article(view: View, report, indicator_of: dict[int, str]) -> None:
     """The article as published, every curated quote highlighted and tagged with its indicator."""
     segments = frames.article_with_quotes(view.key, view.cur, report["report_id"])
-    title = report["title_en"] if view.lang == "en" else report["title_zh"]
+    title = labels.report_title(report, view.lang)
     marked = [
         (text, obs_id is not None, indicator_of.get(obs_id) if obs_id is not None else None)
         for text, obs_id in segments

@@ -418,7 +418,12 @@ def body(view: View) -> None:
 
 def _body(view: View, category: str, chosen: list[str], mode: str) -> None:
     if not chosen:
-        st.warning(t("compare.no_cities"))
+        if frames.compare_category(view.key, view.cur, category, chosen_year()).empty:
+            # nobody reports the category (that year): say so, not "choose a city"
+            name = frames.categories(view.key, view.cur).set_index("category_id").loc[category]
+            st.info(render.md(t("compare.category_empty", category=pick(name, "name", view.lang))))
+        else:
+            st.warning(t("compare.no_cities"))
         view.share.update(indicator=None)
         return
     built = build_panels(view, category, chosen, mode)

@@ -199,7 +199,7 @@ def reports_table(view: View) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("col.city"): [pick(r, "city", lang) for _, r in reports.iterrows()],
-            t("col.title"): [r["title_en"] if lang == "en" else r["title_zh"] for _, r in reports.iterrows()],
+            t("col.title"): [labels.report_title(r, lang) for _, r in reports.iterrows()],
             t("col.publisher"): list(reports["publisher"]),
             t("col.published"): [labels.published_cell(r, lang) for _, r in reports.iterrows()],
             t("col.period"): [labels.period_text({**r, "cumulative": False}, lang) for _, r in reports.iterrows()],

@@ -62,7 +62,8 @@ def paragraphs(segments: list[tuple[str, bool, str | None]]) -> str:
 
 def plotly_text(value: object) -> str:
     """Curated text escaped for Plotly labels and hovers (which render a subset of HTML)."""
-    return html.escape(str(value or ""), quote=True)
+    # quote=False: Plotly decodes no &quot; (it would print literally); quotes are safe in its text
+    return html.escape(str(value or ""), quote=False)
 
 
 KEEP = "\u2060"  # word joiner: `keep(name)` marks text that `wrap` never breaks (city names)
