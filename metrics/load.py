@@ -613,7 +613,8 @@ SELECT report_id FROM (
 -- approximate parts. Values that differ in tally, scope or level are separate rows: never summed.
 CREATE TABLE indicator_values AS
 SELECT
-    city_id, indicator_id, report_id, period_start, period_end, tally, scope_zh, scope_en, level,
+    city_id, indicator_id, report_id, period_start, period_end, tally, scope_zh, level,
+    any_value(scope_en) AS scope_en,
     any_value(cumulative) AS cumulative,
     any_value(since_unknown) AS since_unknown,
     any_value(category_id) AS category_id,
@@ -657,7 +658,7 @@ SELECT
     CASE WHEN any_value(per_capita) AND NOT any_value(since_unknown)
          THEN sum(value) / any_value(population) * 100000 END AS per_100k
 FROM observations_full
-GROUP BY city_id, indicator_id, report_id, period_start, period_end, tally, scope_zh, scope_en, level
+GROUP BY city_id, indicator_id, report_id, period_start, period_end, tally, scope_zh, level  -- as load._value_key
 """
 
 

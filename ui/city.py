@@ -92,7 +92,7 @@ def report_box(view: View, report) -> None:
             st.caption(render.md(str(note)))
     url = report.get("url")
     if url is not None and str(url).startswith(("https://", "http://")):
-        st.link_button(str(url)[:80], str(url), icon=":material/open_in_new:")
+        st.link_button(render.md(str(url)[:80]), str(url), icon=":material/open_in_new:")
 
 
 def indicators_by_category(view: View, city_id: str) -> None:
@@ -178,7 +178,7 @@ def years_side_by_side(view: View, values, years: list[int]) -> None:
         if period != str(int(row["report_year"])) + ("年" if lang == "zh" else ""):
             text += f" · {period}"
         column = t("city.year", lang, year=int(row["report_year"]))
-        cells[column] = f"{cells[column]}；{text}" if column in cells else text
+        cells[column] = f"{cells[column]}{t('sep', lang)}{text}" if column in cells else text
     columns = [t("col.indicator", lang)] + [t("city.year", lang, year=y) for y in years]
     table = [{c: cells.get(c, t("not_reported", lang)) for c in columns} for _, cells in sorted(rows.items())]
     st.markdown(f"**{render.md(t('city.years_heading', n=len(years)))}**")

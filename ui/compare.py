@@ -226,7 +226,7 @@ def city_chooser(c: Controls) -> None:
             for n, province in enumerate(provinces):
                 members = [i for i in c.city_ids if c.provinces[i] == province]
                 row.button(
-                    f"{province}（{len(members)}）" if lang == "zh" else f"{province} ({len(members)})",
+                    render.md(f"{province}（{len(members)}）" if lang == "zh" else f"{province} ({len(members)})"),
                     on_click=_set_cities,
                     args=(members,),
                     key=f"cities_province_{n}",
@@ -313,7 +313,9 @@ def figure_for(view: View, panel: panels.Panel, category: str, chosen: list[str]
         panel,
         chosen_year(),
         # among grey bars (more cities than colours) the selected city's is highlighted
-        st.session_state.get("source") if colors.FALLBACK in view.colours.values() else None,
+        st.session_state.get("source")
+        if colors.FALLBACK in view.colours.values() and st.session_state.get("indicator") == panel.indicator_id
+        else None,
     )
 
 

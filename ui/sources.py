@@ -85,7 +85,7 @@ def value_source(view: View, row) -> None:
         st.caption(render.md(f"{heading}{t('colon', lang)}{note}"))
     url = first.get("url")
     if url and str(url).startswith(("https://", "http://")):
-        st.link_button(str(url)[:80], str(url), icon=":material/open_in_new:")
+        st.link_button(render.md(str(url)[:80]), str(url), icon=":material/open_in_new:")
     st.markdown(f"**{render.md(t('source.passage'))}**")
     st.markdown(render.paragraphs(passage(view, row["report_id"], ids, first)))
 
