@@ -43,6 +43,11 @@ _SENTENCE_MARKS = set(";!?。；！？|")
 # Quotation marks around short names ("一户一策", 《万家学法》): numbers inside are names.
 _NAME_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉"}
 _MAX_NAME_LENGTH = 20
+# A clause longer than this (normalised characters) is cut into pieces of at most this length,
+# never inside a number: the longest clause of the curated articles has 95, and an article
+# without punctuation would otherwise be one clause, which makes the work per number grow with
+# the article (see `Draft.work`).
+MAX_CLAUSE = 160
 
 # --- what is not an outcome -----------------------------------------------------------------------
 
@@ -204,6 +209,23 @@ class Draft:
     facts: ArticleFacts
     candidates: list[Candidate] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # Elementary steps the draft took: characters scanned for keywords, keyword comparisons,
+    # keyword hits and context characters weighed per number. It grows linearly with the
+    # article (at most about WORK_PER_CHARACTER per normalised character); tests bound it.
+    work: int = 0
+
+
+class ArticleTooLarge(preview.UploadError):
+    """An article over preview.MAX_ARTICLE_BYTES: refused before any work."""
+
+
+class DraftStopped(Exception):
+    """The draft was stopped by its caller (its session ended)."""
+
+
+# The bound on `Draft.work` per normalised character of the article, with the catalog's
+# keywords (measured on the curated articles: 6 to 7; on an unpunctuated 1 MB article: 36).
+WORK_PER_CHARACTER = 60
 
 
 # --- cutting the text --------------------------------------------------------------------------
@@ -226,8 +248,29 @@ def _is_number_separator(text: str, i: int) -> bool:
     return text[i - 1].isdigit() and re.match(r"\d{3}(?!\d)", text[i + 1 :]) is not None
 
 
+def _in_number(text: str, i: int) -> bool:
+    """Whether a cut before character i would split a number (or a number from its 万/亿)."""
+    return _is_numeral(text[i - 1]) and (_is_numeral(text[i]) or text[i] in ",.")
+
+
+def _bounded(text: str, spans: list[tuple[int, int]], limit: int = MAX_CLAUSE) -> list[tuple[int, int]]:
+    """The spans with every span longer than `limit` cut into pieces of at most `limit`
+    characters, each cut moved back to the nearest place that is not inside a number."""
+    out = []
+    for start, end in spans:
+        while end - start > limit:
+            cut = start + limit
+            while cut > start + limit // 2 and _in_number(text, cut):
+                cut -= 1
+            out.append((start, cut))
+            start = cut
+        out.append((start, end))
+    return out
+
+
 def _spans(src: SourceText, marks: set[str]) -> list[tuple[int, int]]:
-    """Cuts the normalised text at the given marks and at line breaks; returns (start, end) spans."""
+    """Cuts the normalised text at the given marks and at line breaks; returns (start, end) spans,
+    none longer than MAX_CLAUSE."""
     text = src.normalised
     spans, start = [], 0
     for i, ch in enumerate(text):
@@ -240,7 +283,7 @@ def _spans(src: SourceText, marks: set[str]) -> list[tuple[int, int]]:
             start = i + 1
     if start < len(text):
         spans.append((start, len(text)))
-    return [(s, e) for s, e in spans if e > s]
+    return _bounded(text, [(s, e) for s, e in spans if e > s])
 
 
 def _name_spans(text: str) -> list[tuple[int, int]]:
@@ -269,7 +312,7 @@ def _skip_reason(
     m: Mention,
     num_start: int,
     num_end: int,
-    names: list[tuple[int, int]],
+    inside_name: bytearray,
     raw_number: str,
 ) -> str | None:
     """Why a number is not an outcome, or None when it may be one."""
@@ -284,7 +327,7 @@ def _skip_reason(
     nxt = text[m.end] if m.end < ce else ""
     nxt2 = text[m.end + 1] if m.end + 1 < ce else ""
 
-    if any(s <= num_start < e for s, e in names):
+    if inside_name[num_start]:
         return "inside a name or title in quotation marks"
     if any(idiom in text[max(0, num_start - 3) : m.end + 3] and written in idiom for idiom in _IDIOMS):
         return "part of a set phrase"
@@ -357,17 +400,59 @@ def _fits(indicator: schema.Indicator, unit: str) -> bool:
 
 
 @dataclass(frozen=True)
+class KeywordIndex:
+    """The catalog's keywords, indexed once per draft: by first character, and to their indicators."""
+
+    by_first: dict[str, tuple[str, ...]]
+    indicators: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, catalog: schema.Catalog) -> KeywordIndex:
+        by_first: dict[str, list[str]] = {}
+        indicators: dict[str, list[str]] = {}
+        for indicator_id, indicator in catalog.indicators.items():
+            for keyword in indicator.keywords:
+                if keyword not in indicators:
+                    by_first.setdefault(keyword[0], []).append(keyword)
+                indicators.setdefault(keyword, []).append(indicator_id)
+        return cls({c: tuple(ks) for c, ks in by_first.items()}, {k: tuple(v) for k, v in indicators.items()})
+
+    def find(self, text: str) -> tuple[tuple[tuple[int, str], ...], int]:
+        """Every keyword occurrence in text as (offset, keyword), a keyword's occurrences not
+        overlapping each other (as repeated `str.find` gives them), and the steps taken."""
+        hits: list[tuple[int, str]] = []
+        free_from: dict[str, int] = {}
+        work = len(text)
+        for i, ch in enumerate(text):
+            group = self.by_first.get(ch)
+            if group is None:
+                continue
+            work += len(group)
+            for keyword in group:
+                if text.startswith(keyword, i) and free_from.get(keyword, 0) <= i:
+                    hits.append((i, keyword))
+                    free_from[keyword] = i + len(keyword)
+        return tuple(hits), work
+
+
+@dataclass(frozen=True)
 class Context:
     """Text around a number: the clause holding it (anchor = the number's offset in it) or a
-    neighbouring clause of the same sentence (anchor None), with a weight."""
+    neighbouring clause of the same sentence (anchor None), with a weight. `hits` are the
+    keywords found in it (KeywordIndex.find), when the caller has found them already."""
 
     text: str
     weight: float
     anchor: int | None = None
+    hits: tuple[tuple[int, str], ...] | None = None
 
 
 def suggest_indicator(
-    catalog: schema.Catalog, unit: str, contexts: list[Context], rarity: dict[str, float] | None = None
+    catalog: schema.Catalog,
+    unit: str,
+    contexts: list[Context],
+    rarity: dict[str, float] | None = None,
+    index: KeywordIndex | None = None,
 ) -> tuple[str, float | None, tuple[str, ...]]:
     """Scores the indicators that take the unit by their keywords in the text around the number.
 
@@ -378,44 +463,51 @@ def suggest_indicator(
     "乳腺癌" beside "争取资金75万元" leans to the health funds. Returns (indicator or "",
     confidence or None, alternatives).
     """
-    rarity = rarity or {}
+    return _suggest(catalog, unit, contexts, rarity or {}, index or KeywordIndex.of(catalog))[0]
+
+
+def _suggest(
+    catalog: schema.Catalog, unit: str, contexts: list[Context], rarity: dict[str, float], index: KeywordIndex
+) -> tuple[tuple[str, float | None, tuple[str, ...]], int]:
+    """suggest_indicator, and the steps it took (hits weighed and indicators scored)."""
+    work = 0
     hits: dict[str, float] = {}
-    for indicator_id, indicator in catalog.indicators.items():
-        score = 0.0
-        for keyword in indicator.keywords:
-            for ctx in contexts:
-                at = ctx.text.find(keyword)
-                while at >= 0:
-                    near = 1.0
-                    if ctx.anchor is not None:
-                        distance = max(0, ctx.anchor - (at + len(keyword)), at - ctx.anchor)
-                        near = 1.0 / (1.0 + distance / 12)
-                    score += len(keyword) * ctx.weight * near * rarity.get(keyword, 1.0)
-                    at = ctx.text.find(keyword, at + len(keyword))
-        hits[indicator_id] = score
+    for ctx in contexts:
+        found = ctx.hits
+        if found is None:
+            found, steps = index.find(ctx.text)
+            work += steps
+        for at, keyword in found:
+            near = 1.0
+            if ctx.anchor is not None:
+                distance = max(0, ctx.anchor - (at + len(keyword)), at - ctx.anchor)
+                near = 1.0 / (1.0 + distance / 12)
+            weight = len(keyword) * ctx.weight * near * rarity.get(keyword, 1.0)
+            for indicator_id in index.indicators[keyword]:
+                hits[indicator_id] = hits.get(indicator_id, 0.0) + weight
+            work += 1 + len(index.indicators[keyword])
     by_category: Counter[str] = Counter()
     for indicator_id, score in hits.items():
         by_category[indicator_id.split(".")[0]] += score
     scores = {}
-    for indicator_id, indicator in catalog.indicators.items():
-        if not _fits(indicator, unit):
-            continue
-        own = hits[indicator_id]
-        if own <= 0:
+    for indicator_id, own in hits.items():
+        indicator = catalog.indicators[indicator_id]
+        work += 1
+        if own <= 0 or not _fits(indicator, unit):
             continue
         category = by_category[indicator_id.split(".")[0]] - own
         bonus = 0.5 if indicator.measure_word and unit and parse_unit(unit)[1] == indicator.measure_word.zh else 0.0
         scores[indicator_id] = own + 0.25 * category + bonus
     if not scores:
-        return "", None, ()
+        return ("", None, ()), work
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     best, s1 = ranked[0]
     s2 = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = round(s1 / (s1 + s2 + 1.0), 2)
     alternatives = tuple(i for i, _ in ranked[1:4])
     if confidence < MIN_CONFIDENCE:
-        return "", None, tuple(i for i, _ in ranked[:4])
-    return best, confidence, alternatives
+        return ("", None, tuple(i for i, _ in ranked[:4])), work
+    return (best, confidence, alternatives), work
 
 
 # --- drafting ------------------------------------------------------------------------------------
@@ -433,26 +525,55 @@ def _quote_span(
     return (left + 1 if left >= 0 else cs), (right if right >= 0 else ce)
 
 
-def _rarity(catalog: schema.Catalog, clauses: list[str]) -> dict[str, float]:
+def _rarity(clause_hits: list[tuple[tuple[int, str], ...]]) -> dict[str, float]:
     """Down-weights keywords found in many clauses of this article: there they tell little."""
-    keywords = {k for indicator in catalog.indicators.values() for k in indicator.keywords}
-    rarity = {}
-    for keyword in keywords:
-        df = sum(1 for clause in clauses if keyword in clause)
-        rarity[keyword] = 1.0 / (1.0 + math.log1p(max(0, df - 1)))
-    return rarity
+    df: Counter[str] = Counter()
+    for found in clause_hits:
+        df.update({keyword for _, keyword in found})
+    return {keyword: 1.0 / (1.0 + math.log1p(max(0, n - 1))) for keyword, n in df.items()}
 
 
 def _canonical(value: float) -> float:
     return float(round(value, 6))
 
 
-def draft(raw: str, catalog: schema.Catalog) -> Draft:
-    """Drafts candidate observations from an article (with or without a source header)."""
+def _in_names(text: str, names: list[tuple[int, int]]) -> bytearray:
+    """For each character of text, 1 when it is inside one of the name spans (in linear time)."""
+    depth = [0] * (len(text) + 1)
+    for start, end in names:
+        depth[start] += 1
+        depth[end] -= 1
+    inside, level = bytearray(len(text) + 1), 0
+    for i, d in enumerate(depth):
+        level += d
+        inside[i] = level > 0
+    return inside
+
+
+def check_size(raw: str) -> None:
+    """Raises ArticleTooLarge when the article is over preview.MAX_ARTICLE_BYTES in UTF-8 (a text
+    of more characters than that is refused without encoding it)."""
+    limit = preview.MAX_ARTICLE_BYTES
+    if len(raw) > limit or len(raw.encode("utf-8")) > limit:
+        size = len(raw.encode("utf-8")) if len(raw) <= 4 * limit else len(raw)
+        raise ArticleTooLarge(f"the article is {preview.size_words(size, limit)}")
+
+
+def draft(raw: str, catalog: schema.Catalog, should_stop=None) -> Draft:
+    """Drafts candidate observations from an article (with or without a source header).
+
+    Refuses an article over preview.MAX_ARTICLE_BYTES before any work (ArticleTooLarge). The
+    work is linear in the article: clauses are at most MAX_CLAUSE characters, the catalog's
+    keywords are indexed once and found once per clause, and each number weighs only its own
+    and at most six neighbouring clauses. `should_stop`, a function called between clauses,
+    stops the draft (DraftStopped) when it returns true: the editor passes one that tells when
+    the visitor's session has ended.
+    """
+    check_size(raw)
     src = SourceText.from_raw(raw)
     text = src.normalised
     result = Draft(source=src, facts=read_facts(raw, src))
-    names = _name_spans(text)
+    inside_name = _in_names(text, _name_spans(text))
     sentences = _spans(src, _SENTENCE_MARKS)
     clauses = _spans(src, _CLAUSE_MARKS)
     sentence_of = []
@@ -462,9 +583,21 @@ def draft(raw: str, catalog: schema.Catalog) -> Draft:
             k += 1
         sentence_of.append(k)
 
-    rarity = _rarity(catalog, [text[cs:ce] for cs, ce in clauses])
+    index = KeywordIndex.of(catalog)
+    clause_hits = []
+    work = 2 * len(text)  # normalising and cutting
+    for ci, (cs, ce) in enumerate(clauses):
+        if should_stop is not None and ci % 64 == 0 and should_stop():
+            raise DraftStopped()
+        found, steps = index.find(text[cs:ce])
+        clause_hits.append(found)
+        work += steps
+    rarity = _rarity(clause_hits)
     for ci, clause in enumerate(clauses):
+        if should_stop is not None and ci % 64 == 0 and should_stop():
+            raise DraftStopped()
         cs, ce = clause
+        work += ce - cs
         mentions = [
             Mention(
                 start=m.start + cs,
@@ -484,17 +617,21 @@ def draft(raw: str, catalog: schema.Catalog) -> Draft:
             body_start = src.offsets[m.start]
             body_end = src.offsets[m.end - 1] + 1
             raw_number = src.body[src.offsets[num_start] : src.offsets[num_end - 1] + 1]
-            reason = _skip_reason(text, clause, m, num_start, num_end, names, raw_number)
+            work += ce - cs
+            reason = _skip_reason(text, clause, m, num_start, num_end, inside_name, raw_number)
             if reason:
                 result.skipped.append(Skipped(text[m.start : m.end], reason, body_start, body_end))
                 continue
             qs, qe = _quote_span(text, clause, len(mentions), num_start, num_end)
-            contexts = [Context(text[cs:ce], 1.2, num_start - cs)]
+            contexts = [Context(text[cs:ce], 1.2, num_start - cs, clause_hits[ci])]
             for cj in range(max(0, ci - 3), min(len(clauses), ci + 3)):
                 if cj != ci and sentence_of[cj] == sentence_of[ci]:
-                    contexts.append(Context(text[clauses[cj][0] : clauses[cj][1]], 0.5 ** abs(cj - ci)))
+                    contexts.append(
+                        Context(text[clauses[cj][0] : clauses[cj][1]], 0.5 ** abs(cj - ci), None, clause_hits[cj])
+                    )
             unit = m.unit_as_written
-            indicator, confidence, alternatives = suggest_indicator(catalog, unit, contexts, rarity)
+            (indicator, confidence, alternatives), steps = _suggest(catalog, unit, contexts, rarity, index)
+            work += steps + sum(len(c.text) for c in contexts)
             result.candidates.append(
                 Candidate(
                     value=_canonical(m.value),
@@ -511,6 +648,7 @@ def draft(raw: str, catalog: schema.Catalog) -> Draft:
                     note="" if m.unit else "the article writes no measure word after this number",
                 )
             )
+    result.work = work
     return result
 
 

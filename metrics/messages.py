@@ -97,7 +97,19 @@ _RULES: list[tuple] = [
         "文件超过 {0} MB；城市文件不应这么大，请拆分或删去非数据内容",
     ),
     (r"file is not UTF-8 \(byte (\d+)\); save it as UTF-8", "文件不是 UTF-8 编码（第 {0} 字节）；请另存为 UTF-8"),
-    (r"the file is (\d+) KB; a city file is at most (\d+) KB", "文件大小为 {0} KB；城市文件最大 {1} KB"),
+    (
+        r"the file is ([\d,]+) bytes; the limit is ([\d,]+) bytes \(([\d.]+) MB\); a city file is far smaller",
+        "文件为 {0} 字节，上限为 {1} 字节（{2} MB）；城市文件远比这小",
+    ),
+    (
+        r"the article is ([\d,]+) bytes; the limit is ([\d,]+) bytes \(([\d.]+) MB\)",
+        "文章为 {0} 字节，上限为 {1} 字节（{2} MB）",
+    ),
+    (
+        r"(.+) is ([\d,]+) bytes; the limit is ([\d,]+) bytes \(([\d.]+) MB\)",
+        "{0} 为 {1} 字节，上限为 {2} 字节（{3} MB）",
+    ),
+    (r"(.+) is not UTF-8 text \(byte (\d+)\); save it as UTF-8", "{0} 不是 UTF-8 文本（第 {1} 字节）；请另存为 UTF-8"),
     (r"cannot read the file: (.+)", "无法读取文件：{0}"),
     # the file's shape
     (

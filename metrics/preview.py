@@ -15,8 +15,19 @@ from pathlib import Path
 from metrics import load, schema, yamlio
 from metrics.text import article_body
 
-MAX_CITY_BYTES = 500_000  # a city file with a hundred observations is about 25 KB
-MAX_ARTICLE_BYTES = 1_000_000
+# One upload limit for every file the editor takes, in the server's unit: Streamlit's
+# server.maxUploadSize (.streamlit/config.toml, enforced by the server before the app sees the
+# file) counts MB of 1,048,576 bytes, and the widgets, their labels and the code say the same.
+# A city file with a hundred observations is about 25 KB; the longest curated article 20 KB.
+UPLOAD_LIMIT_MB = 1
+MAX_UPLOAD_BYTES = UPLOAD_LIMIT_MB * 1024 * 1024
+MAX_CITY_BYTES = MAX_UPLOAD_BYTES
+MAX_ARTICLE_BYTES = MAX_UPLOAD_BYTES
+
+
+def size_words(size: int, limit: int) -> str:
+    """'1,200,000 bytes; the limit is 1,048,576 bytes (1 MB)': a size against its limit."""
+    return f"{size:,} bytes; the limit is {limit:,} bytes ({limit / (1024 * 1024):g} MB)"
 
 
 class UploadError(ValueError):
@@ -26,7 +37,7 @@ class UploadError(ValueError):
 def decode_upload(data: bytes, limit: int, what: str) -> str:
     """Decodes an uploaded file as UTF-8 text within a size limit; raises UploadError saying why not."""
     if len(data) > limit:
-        raise UploadError(f"{what} is {len(data) / 1_000_000:.1f} MB; the limit is {limit / 1_000_000:g} MB")
+        raise UploadError(f"{what} is {size_words(len(data), limit)}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -75,9 +86,7 @@ def validate_city(
     size = len(text.encode("utf-8"))
     if size > MAX_CITY_BYTES:
         return None, [
-            load.Problem(
-                where, 1, 1, f"the file is {size // 1000} KB; a city file is at most {MAX_CITY_BYTES // 1000} KB"
-            )
+            load.Problem(where, 1, 1, f"the file is {size_words(size, MAX_CITY_BYTES)}; a city file is far smaller")
         ]
     extra: dict[str, str] = {}
     reports = _peek(text).get("reports")

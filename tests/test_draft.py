@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import re
 import shutil
@@ -441,3 +442,80 @@ def test_cli_draft_eval_of_an_unknown_report_is_a_clear_error(capsys):
     assert main(["--data", str(DATA), "draft-eval", "--reports", "nowhere-2020"]) == 2
     err = capsys.readouterr().err
     assert "unknown report id(s): nowhere-2020" in err and "Traceback" not in err
+
+
+# --- bounded work (issue 11: one paste must not pin the CPU) -------------------------------------
+
+_PUNCTUATION = re.compile(r"[，,。.；;！!？?、：:\n\r\s]")
+
+
+def _unpunctuated(size_bytes: int) -> str:
+    """The seed articles without any punctuation or line break, repeated to about size_bytes in
+    UTF-8: one clause for a draft that cuts only at marks."""
+    body = "".join(_PUNCTUATION.sub("", (DATA / "sources" / f"{r}.txt").read_text("utf-8")) for r in SEED_REPORTS)
+    text = body * (size_bytes // len(body.encode("utf-8")) + 1)
+    while len(text.encode("utf-8")) > size_bytes:
+        text = text[: len(text) - max(1, (len(text.encode("utf-8")) - size_bytes) // 3)]
+    return text
+
+
+@pytest.fixture(scope="module")
+def megabyte_draft(catalog):
+    from metrics import preview
+
+    text = _unpunctuated(preview.MAX_ARTICLE_BYTES)
+    return text, D.draft(text, catalog)
+
+
+def test_a_megabyte_without_punctuation_takes_work_linear_in_its_length(megabyte_draft, catalog):
+    text, result = megabyte_draft
+    characters = len(result.source.normalised)
+    assert characters > 300_000
+    # Before the bound, the work per number grew with the clause, i.e. with the whole article.
+    assert result.work <= D.WORK_PER_CHARACTER * characters, result.work / characters
+    # And the work per character does not grow with the article: a tenth of it costs as much per character.
+    tenth = D.draft(text[: len(text) // 10], catalog)
+    per_char_tenth = tenth.work / len(tenth.source.normalised)
+    assert result.work / characters <= 1.3 * per_char_tenth
+    assert len(result.candidates) > 1000  # the numbers are still found and weighed
+
+
+def test_quotes_are_bounded_clauses_that_never_split_a_number(megabyte_draft):
+    _, result = megabyte_draft
+    assert max(len(c.quote) for c in result.candidates) <= D.MAX_CLAUSE
+    text = "帮扶" * 100 + "123456789" * 30 + "户"
+    spans = D._bounded(text, [(0, len(text))])
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(e - s <= D.MAX_CLAUSE for s, e in spans)
+    assert all(s == e2 for (_, e2), (s, _) in itertools.pairwise(spans))
+    # A cut inside the digits is moved back until it is not inside a number, or to half the bound.
+    cut = spans[0][1]
+    assert cut == 200 or not (text[cut - 1].isdigit() and text[cut].isdigit())
+
+
+def test_an_article_over_the_limit_is_refused_before_any_work(catalog, monkeypatch):
+    from metrics import preview
+
+    called = []
+    monkeypatch.setattr(D.SourceText, "from_raw", lambda raw: called.append(raw))
+    too_big = "妇" * (preview.MAX_ARTICLE_BYTES // 3 + 1)  # three bytes a character in UTF-8
+    with pytest.raises(D.ArticleTooLarge, match="the limit is"):
+        D.draft(too_big, catalog)
+    with pytest.raises(D.ArticleTooLarge):
+        D.draft("x" * (5 * preview.MAX_ARTICLE_BYTES), catalog)
+    assert called == []
+    assert isinstance(D.ArticleTooLarge("x"), preview.UploadError)
+
+
+def test_a_draft_stops_when_its_caller_says_so(catalog):
+    text = _unpunctuated(200_000)
+    asked = []
+
+    def stop_after_three():
+        asked.append(1)
+        return len(asked) > 3
+
+    with pytest.raises(D.DraftStopped):
+        D.draft(text, catalog, should_stop=stop_after_three)
+    assert len(asked) == 4
+    assert D.draft(text[:5000], catalog, should_stop=lambda: False).candidates

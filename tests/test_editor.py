@@ -7,6 +7,7 @@ by recording what Streamlit's in-memory media storage receives.
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from metrics import draft, load, preview
+from metrics import draft, load, messages, preview
 from ui import editor, store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,11 +188,29 @@ def test_quote_not_in_the_article_is_located():
 def test_uploads_are_size_limited_and_decoded_strictly():
     at = _app()
     at.file_uploader(key=editor.ARTICLE_FILE).set_value(("gbk.txt", "测试市妇联".encode("gbk"), "text/plain")).run()
-    assert any("not UTF\\-8" in e.value for e in at.error)
+    assert any("gbk.txt 不是 UTF-8 文本" in e.value.replace("\\", "") for e in at.error)
     big = b"x" * (preview.MAX_CITY_BYTES + 1)
     at.file_uploader(key=editor.YAML_FILE).set_value(("big.yaml", big, "application/yaml")).run()
-    assert any("the limit is" in e.value for e in at.error)
+    assert any("big.yaml 为 1,048,577 字节，上限为" in e.value.replace("\\", "") for e in at.error)
     assert not at.text_area(key=editor.YAML).value
+
+
+def test_one_upload_limit_in_the_server_setting_the_widgets_and_their_labels():
+    """Issue 11: the server refuses a larger upload (server.maxUploadSize, in MB of 2**20
+    bytes) and the code, the widgets and their labels state the same figure."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == preview.UPLOAD_LIMIT_MB
+    assert preview.MAX_ARTICLE_BYTES == preview.MAX_CITY_BYTES == preview.UPLOAD_LIMIT_MB * 2**20
+    at = _app()
+    uploaders = at.get("file_uploader")
+    assert len(uploaders) == 2
+    for uploader in uploaders:
+        assert uploader.proto.max_upload_size_mb == preview.UPLOAD_LIMIT_MB
+        assert f"最大 {preview.UPLOAD_LIMIT_MB} MB" in uploader.proto.label
+    big = b"x" * (preview.MAX_ARTICLE_BYTES + 1)
+    at.file_uploader(key=editor.ARTICLE_FILE).set_value(("big.txt", big, "text/plain")).run()
+    shown = [e.value.replace("\\", "") for e in at.error]  # as rendered (Markdown escapes)
+    assert any("上限为 1,048,576 字节（1 MB）" in e for e in shown), shown
 
 
 def test_uploaded_city_file_name_must_match_its_id():
@@ -307,7 +326,8 @@ def test_with_city_leaves_the_saved_dataset_alone():
 def test_validate_city_size_limit():
     text = "id: x\n" + "#" * preview.MAX_CITY_BYTES
     _, problems = preview.validate_city(text, load.load_catalog(DATA / "catalog.yaml"), DATA)
-    assert len(problems) == 1 and "at most" in problems[0].message
+    assert len(problems) == 1 and "the limit is 1,048,576 bytes (1 MB)" in problems[0].message
+    assert messages.translated(problems[0].message)
 
 
 def test_file_stem_from_upload_name_or_id():
@@ -420,3 +440,31 @@ def test_readme_messages_are_the_validators(in_readme, message, change, data_cop
     catalog = load.load_catalog(data_copy / "catalog.yaml")
     _, problems = load.load_city(path, catalog, data_copy)
     assert any(message in p.message for p in problems), [p.message for p in problems]
+
+
+def test_the_draft_is_told_when_its_session_has_ended(monkeypatch):
+    """Issue 11: a draft started by a visitor who then closed the tab stops (draft.DraftStopped)."""
+    assert editor.session_ended()() is False  # outside a running server: never stops
+    active = {"s1"}
+
+    class FakeRuntime:
+        @staticmethod
+        def exists():
+            return True
+
+        @staticmethod
+        def instance():
+            return FakeRuntime
+
+        @staticmethod
+        def is_active_session(session_id):
+            return session_id in active
+
+    monkeypatch.setattr(editor, "Runtime", FakeRuntime)
+    monkeypatch.setattr(editor, "get_script_run_ctx", lambda: type("Ctx", (), {"session_id": "s1"})())
+    ended = editor.session_ended()
+    assert ended() is False
+    active.clear()
+    assert ended() is True
+    with pytest.raises(draft.DraftStopped):
+        draft.draft("开展培训122场，" * 2000, load.load_catalog(DATA / "catalog.yaml"), should_stop=ended)

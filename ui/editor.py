@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from metrics import draft, load, messages, preview
 from metrics.numbers import QUALIFIERS
@@ -48,7 +50,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "粘贴文章全文（简体、繁体、带拼音注音均可）",
         "Paste the article (simplified, traditional, with pinyin: all fine)",
     ),
-    "article.upload": ("或上传文本文件（UTF-8，最大 1 MB）", "Or upload a text file (UTF-8, at most 1 MB)"),
+    "article.upload": ("或上传文本文件（UTF-8，最大 {mb} MB）", "Or upload a text file (UTF-8, at most {mb} MB)"),
     "article.too_large": (
         "文章超过 {mb} MB，请只粘贴一篇报道。",
         "The article is larger than {mb} MB; paste one news article.",
@@ -95,7 +97,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "城市文件（YAML），可直接在此编辑；按 Ctrl+Enter 校验",
         "City file (YAML); edit it here, Ctrl+Enter to check",
     ),
-    "yaml.upload": ("或上传城市文件（.yaml，最大 500 KB）", "Or upload a city file (.yaml, at most 500 KB)"),
+    "yaml.upload": ("或上传城市文件（.yaml，最大 {mb} MB）", "Or upload a city file (.yaml, at most {mb} MB)"),
     "yaml.empty": (
         "在上方用候选数据生成，或粘贴、上传一个城市文件。也可以在命令行运行 `python -m metrics new-city <代码>` 获取空白模板。",
         "Build one from the candidates above, or paste or upload a city file. `python -m metrics new-city <id>` "
@@ -168,7 +170,7 @@ def _set_text(key: str, value: str) -> None:
     st.session_state.setdefault(_KEPT, {})[key] = value
 
 
-def _on_upload(file_key: str, text_key: str, limit: int, what: str) -> None:
+def _on_upload(file_key: str, text_key: str, limit: int) -> None:
     """Puts an uploaded file's text into its text area (within the size limit, UTF-8 only)."""
     uploaded = st.session_state.get(file_key)
     errors = st.session_state.setdefault(_UPLOAD_ERROR, {})
@@ -188,7 +190,7 @@ def _on_upload(file_key: str, text_key: str, limit: int, what: str) -> None:
 def _upload_error(file_key: str) -> None:
     message = st.session_state.get(_UPLOAD_ERROR, {}).get(file_key)
     if message:
-        st.error(render.md(message), icon=":material/error:")
+        st.error(render.md(messages.translate(message, state.lang())), icon=":material/error:")
 
 
 def _page_link(path: str, label: str, icon: str, **params) -> None:
@@ -214,9 +216,19 @@ def saved_dataset() -> load.Dataset:
     return _saved(str(folder.resolve()), load.fingerprint(folder))
 
 
+def session_ended():
+    """A function telling whether this script run's session has ended (its tab closed): the draft
+    asks it between clauses and stops, so that no work goes on for a visitor who left."""
+    ctx = get_script_run_ctx()
+    if ctx is None or not Runtime.exists():
+        return lambda: False
+    runtime, session_id = Runtime.instance(), ctx.session_id
+    return lambda: not runtime.is_active_session(session_id)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def _draft(article: str, fingerprint: str) -> draft.Draft:
-    return draft.draft(article, saved_dataset().catalog)
+    return draft.draft(article, saved_dataset().catalog, should_stop=session_ended())
 
 
 # --- pure helpers (tested without Streamlit) ------------------------------------------------------
@@ -311,12 +323,12 @@ def article_section(view: View) -> str:
     left, right = st.columns([3, 2])
     left.text_area(t("article.paste"), key=ARTICLE, height=160)
     right.file_uploader(
-        t("article.upload"),
+        t("article.upload", mb=preview.UPLOAD_LIMIT_MB),
         type=["txt"],
         key=ARTICLE_FILE,
-        max_upload_size=1,
+        max_upload_size=preview.UPLOAD_LIMIT_MB,
         on_change=_on_upload,
-        args=(ARTICLE_FILE, ARTICLE, preview.MAX_ARTICLE_BYTES, "article"),
+        args=(ARTICLE_FILE, ARTICLE, preview.MAX_ARTICLE_BYTES),
     )
     _upload_error(ARTICLE_FILE)
     article = _keep(ARTICLE)
@@ -324,10 +336,13 @@ def article_section(view: View) -> str:
         st.info(t("article.empty"))
         return ""
     if len(article.encode("utf-8")) > preview.MAX_ARTICLE_BYTES:
-        st.error(t("article.too_large", mb=preview.MAX_ARTICLE_BYTES // 1_000_000), icon=":material/error:")
+        st.error(t("article.too_large", mb=preview.UPLOAD_LIMIT_MB), icon=":material/error:")
         return ""
 
-    result = _draft(article, load.fingerprint(store.data_dir()))
+    try:
+        result = _draft(article, load.fingerprint(store.data_dir()))
+    except draft.DraftStopped:  # the session ended while the draft ran: nobody to show it to
+        st.stop()
     catalog = saved_dataset().catalog
     candidates = result.candidates
     st.caption(
@@ -405,12 +420,12 @@ def city_file_section(view: View, article: str) -> tuple[load.CityData | None, s
     left, right = st.columns([3, 1])
     left.text_area(t("yaml.paste"), key=YAML, height=420)
     right.file_uploader(
-        t("yaml.upload"),
+        t("yaml.upload", mb=preview.UPLOAD_LIMIT_MB),
         type=["yaml", "yml"],
         key=YAML_FILE,
-        max_upload_size=1,
+        max_upload_size=preview.UPLOAD_LIMIT_MB,
         on_change=_on_upload,
-        args=(YAML_FILE, YAML, preview.MAX_CITY_BYTES, "city file"),
+        args=(YAML_FILE, YAML, preview.MAX_CITY_BYTES),
     )
     _upload_error(YAML_FILE)
     text = _keep(YAML)
