@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from metrics import draft, load, queries
+from metrics import draft, load, messages, queries, yamlio
 
 
 def _data_dir(args) -> Path:
@@ -66,18 +66,23 @@ def cmd_build(args) -> int:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         # Build beside the target and rename: readers never see a half-written database, and a
-        # failed build leaves the previous file untouched.
+        # failed or interrupted build leaves the previous file untouched and no temporary file.
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}-", suffix=".duckdb", dir=out.parent)
     except OSError as exc:
-        print(f"{args.out}: cannot write there ({exc.strerror}); expected a writable file path", file=sys.stderr)
+        print(
+            f"{args.out}: cannot write there ({yamlio.os_reason(exc)}); expected a writable file path",
+            file=sys.stderr,
+        )
         return 1
-    os.close(fd)
     tmp = Path(tmp_name)
-    tmp.unlink()
     try:
+        os.close(fd)
+        tmp.unlink()  # DuckDB makes its own file
         con = duckdb.connect(str(tmp))
-        load.build_database(dataset, con)
-        con.close()
+        try:
+            load.build_database(dataset, con)
+        finally:
+            con.close()
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
@@ -109,9 +114,13 @@ def cmd_export(args) -> int:
             tmp.write_text(text, encoding="utf-8")
             os.replace(tmp, out)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            print(f"{args.out}: cannot write there ({exc.strerror}); expected a writable file path", file=sys.stderr)
+            print(
+                f"{args.out}: cannot write there ({yamlio.os_reason(exc)}); expected a writable file path",
+                file=sys.stderr,
+            )
             return 1
+        finally:
+            tmp.unlink(missing_ok=True)
         print(f"wrote {out}: {len(frame)} observations", file=sys.stderr)
     return 1 if dataset.problems else 0
 
@@ -155,7 +164,31 @@ def main(argv: list[str] | None = None) -> int:
     draft.register_commands(sub)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        _stopped(args.command, "interrupted (Ctrl-C)", "已中断（Ctrl-C）")
+        return 130
+    except OSError as exc:
+        reason = yamlio.os_reason(exc)
+        _stopped(args.command, reason, messages.os_reason(reason))
+        return 1
+    except duckdb.Error as exc:
+        full = "No space left on device" in str(exc)
+        reason = "the disk is full" if full else f"the database could not be written ({type(exc).__name__})"
+        _stopped(args.command, reason, "磁盘已满" if full else f"无法写入数据库（{type(exc).__name__}）")
+        return 1
+    except MemoryError:
+        _stopped(args.command, "out of memory", "内存不足")
+        return 1
+
+
+def _stopped(command: str, reason: str, reason_zh: str) -> None:
+    """The one message of a command stopped by the system (a signal, a full disk): what happened,
+    in English and Chinese, and that nothing was written (every output is written to a temporary
+    file first and renamed at the end; the temporary file is removed on the way out)."""
+    print(f"{command}: stopped: {reason}; nothing was written", file=sys.stderr)
+    print(f"{command}：已停止：{reason_zh}；未写入任何文件", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from metrics import preview, schema
+from metrics import preview, schema, yamlio
 from metrics.numbers import CN_NUMERAL_CHARS, Mention, find_mentions
 from metrics.text import SourceText, article_body, normalise
 from metrics.units import parse_unit
@@ -1079,7 +1079,7 @@ def _write(text: str, out: str) -> str | None:
     try:
         Path(out).write_text(text, encoding="utf-8")
     except OSError as exc:
-        return f"cannot write the output: {exc.strerror}; expected a path in an existing folder, or -"
+        return f"cannot write the output: {yamlio.os_reason(exc)}; expected a path in an existing folder, or -"
     return None
 
 
@@ -1096,7 +1096,7 @@ def cmd_draft(args) -> int:
     try:
         raw = read_article(path)
     except OSError as exc:
-        return _fail(args.article, f"cannot read the article: {exc.strerror}")
+        return _fail(args.article, f"cannot read the article: {yamlio.os_reason(exc)}")
     except ValueError as exc:
         return _fail(args.article, str(exc))
     if args.city and not re.fullmatch(r"[a-z][a-z0-9_]*", args.city):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import errno
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,11 +78,12 @@ class Dataset:
 
 
 def display_path(path: Path) -> str:
-    """A path as an editor would type it: relative to the working directory when possible."""
+    """A path as an editor would type it: relative to the working directory when possible, else
+    its folder and name (never an absolute path: messages are shown to viewers of the server)."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return str(path)
+        return "/".join(["…", *path.parts[-2:]]) if len(path.parts) > 2 else path.name
 
 
 def _pydantic_problems(exc: ValidationError, doc: yamlio.Document, where: str, prefix: tuple = ()) -> list[Problem]:
@@ -154,9 +156,10 @@ def load_catalog(path: Path) -> schema.Catalog:
     where = display_path(path)
     try:
         doc = yamlio.read(path)
-    except (OSError, yamlio.YamlError) as exc:
-        line, col = (exc.line, exc.col) if isinstance(exc, yamlio.YamlError) else (1, 1)
-        raise CatalogError([Problem(where, line, col, getattr(exc, "message", str(exc)))]) from None
+    except OSError as exc:
+        raise CatalogError([Problem(where, 1, 1, f"cannot read the file: {yamlio.os_reason(exc)}")]) from None
+    except yamlio.YamlError as exc:
+        raise CatalogError([Problem(where, exc.line, exc.col, exc.message)]) from None
     try:
         return schema.Catalog.model_validate(doc.data)
     except ValidationError as exc:
@@ -262,9 +265,9 @@ def load_city(path: Path, catalog: schema.Catalog, data_dir: Path) -> tuple[City
     """Loads and validates one city file; returns its data, or None with every problem found."""
     where = display_path(path)
     try:
-        raw = path.read_bytes()
+        raw = yamlio.read_stable(path)
     except OSError as exc:
-        return None, [Problem(where, 1, 1, f"cannot read the file: {exc.strerror}")]
+        return None, [Problem(where, 1, 1, f"cannot read the file: {yamlio.os_reason(exc)}")]
     if len(raw) > yamlio.MAX_BYTES:
         return None, [
             Problem(where, 1, 1, f"file is larger than {yamlio.MAX_BYTES // 1_000_000} MB; expected a city file")
@@ -331,10 +334,15 @@ def load_city_text(
                 if extra_sources and report.source in extra_sources:
                     raw = extra_sources[report.source]
                 else:
-                    raw = source_path.read_text(encoding="utf-8")
+                    raw = yamlio.read_stable(source_path).decode("utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 line, col = doc.locate(("reports", report_id, "source"))
-                reason = "is not UTF-8" if isinstance(exc, UnicodeDecodeError) else "does not exist"
+                if isinstance(exc, UnicodeDecodeError):
+                    reason = "is not UTF-8"
+                elif exc.errno == errno.ENOENT:
+                    reason = "does not exist"
+                else:
+                    reason = f"cannot be read ({yamlio.os_reason(exc)})"
                 problems.append(
                     Problem(where, line, col, f"reports.{report_id}.source: {report.source} {reason} under data/")
                 )

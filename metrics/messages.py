@@ -110,7 +110,7 @@ _RULES: list[tuple] = [
         "{0} 为 {1} 字节，上限为 {2} 字节（{3} MB）",
     ),
     (r"(.+) is not UTF-8 text \(byte (\d+)\); save it as UTF-8", "{0} 不是 UTF-8 文本（第 {1} 字节）；请另存为 UTF-8"),
-    (r"cannot read the file: (.+)", "无法读取文件：{0}"),
+    (r"cannot read the file: (.+)", "无法读取文件：{0}", lambda g: (None, [os_reason(g[0])])),
     # the file's shape
     (
         r"a city file is a mapping with id, name, \.\.\., observations; see data/README\.md",
@@ -124,6 +124,11 @@ _RULES: list[tuple] = [
     (r"missing key '(.+)'", "缺少键 '{0}'"),
     # reports and their sources
     (r"(\S+) does not exist under data/", "data/ 下没有文件 {0}"),
+    (
+        r"(\S+) cannot be read \((.+)\) under data/",
+        "data/ 下的文件 {0} 无法读取（{1}）",
+        lambda g: (None, [g[0], os_reason(g[1])]),
+    ),
     (r"(\S+) is not UTF-8 under data/", "data/ 下的 {0} 不是 UTF-8 编码"),
     (
         r"(\S+) has no header ended by a line '---'; see data/README\.md",
@@ -328,6 +333,31 @@ _DRAFT_REASONS = {
     "part of a set phrase": "固定说法的一部分",
     "zero": "零",
 }
+
+# metrics.yamlio.os_reason's words.
+_OS_REASONS = {
+    "it does not exist": "文件不存在",
+    "permission denied": "没有读取权限",
+    "it is a folder, not a file": "这是文件夹，不是文件",
+    "its name is too long": "文件名太长",
+    "its path loops (symbolic links)": "路径中的符号链接形成循环",
+    "the disk reported an input/output error": "磁盘读写出错",
+    "the disk is full": "磁盘已满",
+    "the file system is read-only": "文件系统为只读",
+    "too many files are open": "打开的文件太多",
+    "it kept changing while it was read (is it still being written?); save it again or wait a moment": (
+        "读取时文件一直在变化（是否仍在写入？）；请重新保存或稍候再试"
+    ),
+}
+
+
+def os_reason(reason: str) -> str:
+    """metrics.yamlio.os_reason's words in Chinese."""
+    if reason in _OS_REASONS:
+        return _OS_REASONS[reason]
+    match = re.fullmatch(r"the system refused \((\w+)\)", reason)
+    return f"系统拒绝（{match.group(1)}）" if match else reason
+
 
 _FIELD = re.compile(r"([A-Za-z0-9_.\-]+): (.+)\Z", re.DOTALL)
 

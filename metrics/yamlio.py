@@ -9,6 +9,8 @@ validation error at a path such as ("observations", 3, "value") can be reported 
 
 from __future__ import annotations
 
+import errno
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,57 @@ import yaml
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 12  # a city file nests six levels deep; hundreds of levels only crash what walks them
+
+
+# A file modified less than this long ago may still be being written (an editor saving in place
+# writes it in pieces): it is read once it has kept still this long, or refused after
+# READ_ATTEMPTS tries, never served half.
+SETTLE_SECONDS = 0.1
+READ_ATTEMPTS = 12
+
+
+class FileChanging(OSError):
+    """A file that changed on every attempt to read it (still being written)."""
+
+
+def read_stable(path: Path) -> bytes:
+    """The file's bytes as they were at one moment: the file is stat()ed before and after the
+    read, and read again when its size, modification time or inode changed in between, when
+    the bytes read are not its size, or while it was modified in the last SETTLE_SECONDS.
+    Raises FileChanging when it never keeps still, OSError when it cannot be read."""
+    for _ in range(READ_ATTEMPTS):
+        before = path.stat()
+        age = time.time() - before.st_mtime
+        if 0 <= age < SETTLE_SECONDS:
+            time.sleep(SETTLE_SECONDS - age)
+            continue
+        raw = path.read_bytes()
+        after = path.stat()
+        same = (before.st_size, before.st_mtime_ns, before.st_ino) == (after.st_size, after.st_mtime_ns, after.st_ino)
+        if same and len(raw) == after.st_size:
+            return raw
+    raise FileChanging(errno.EBUSY, "the file changed while it was read")
+
+
+_OS_REASONS = {
+    errno.ENOENT: "it does not exist",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENAMETOOLONG: "its name is too long",
+    errno.ELOOP: "its path loops (symbolic links)",
+    errno.EIO: "the disk reported an input/output error",
+    errno.ENOSPC: "the disk is full",
+    errno.EROFS: "the file system is read-only",
+    errno.EMFILE: "too many files are open",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in words: never the system's errno text, which names paths."""
+    if isinstance(exc, FileChanging):
+        return "it kept changing while it was read (is it still being written?); save it again or wait a moment"
+    return _OS_REASONS.get(exc.errno, f"the system refused ({errno.errorcode.get(exc.errno, 'unknown error')})")
 
 
 class YamlError(Exception):
@@ -151,12 +204,18 @@ class Document:
 
 
 def _too_deep(root: yaml.Node | None) -> yaml.Node | None:
-    """The first node nested deeper than MAX_DEPTH (walked without recursion), or None."""
+    """The first node nested deeper than MAX_DEPTH (walked without recursion), or None. Each
+    node is walked once: an alias makes a node a child of several (it is refused later, but a
+    billion-laughs document must not be walked a billion times first)."""
     stack = [(root, 1)] if root is not None else []
+    seen: set[int] = set()
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             return node
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             stack.extend((child, depth + 1) for pair in node.value for child in pair)
         elif isinstance(node, yaml.SequenceNode):
@@ -212,8 +271,8 @@ def decode(raw: bytes) -> str:
 
 
 def read(path: Path) -> Document:
-    """Reads and parses a YAML file strictly (UTF-8 required)."""
-    raw = path.read_bytes()
+    """Reads and parses a YAML file strictly (UTF-8 required), never half-written (read_stable)."""
+    raw = read_stable(path)
     if len(raw) > MAX_BYTES:
         raise YamlError(f"file is larger than {MAX_BYTES // 1_000_000} MB; split it or remove what is not data")
     return parse(decode(raw))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics import load
+from metrics import load, yamlio
 
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
 SAMPLE_CITY = FIXTURE_DATA / "cities" / "sample.yaml"
@@ -52,6 +52,14 @@ EXPORT_SECOND_EDITION = [
     "scope_en",
     "level",
 ]
+
+
+@pytest.fixture(autouse=True)
+def files_settle_at_once(monkeypatch):
+    """Tests write a file and read it at once: the loader's wait for a just-modified file to keep
+    still (yamlio.SETTLE_SECONDS, against half-written files) would only slow them down. The
+    check that a file did not change during its read stays on; tests/test_load.py tests the wait."""
+    monkeypatch.setattr(yamlio, "SETTLE_SECONDS", 0.0)
 
 
 @pytest.fixture

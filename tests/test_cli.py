@@ -9,6 +9,7 @@ one test that validates the shipped data, which derives its counts from `shipped
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -111,7 +112,7 @@ def test_validate_named_files(data_dir, capsys):
     assert capsys.readouterr().out.startswith("ok: 1 city file(s)")
     assert main(["--data", str(data_dir), "validate", str(good), str(broken)]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == f"{broken}:1:5: id 'zibo2' differs from the file name; expected 'zibo'"
+    assert err[0] == f"{load.display_path(broken)}:1:5: id 'zibo2' differs from the file name; expected 'zibo'"
     assert err[1].startswith("1 problem(s) in 1 file(s); 1 file(s) valid")
 
 
@@ -120,7 +121,7 @@ def test_validate_in_chinese(data_dir, capsys):
     _replace_in(broken, "id: zibo\n", "id: zibo2\n")
     assert main(["--data", str(data_dir), "validate", "--lang", "zh", str(broken)]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == f"{broken}:1:5: id 'zibo2' 与文件名不一致；应为 'zibo'"
+    assert err[0] == f"{load.display_path(broken)}:1:5: id 'zibo2' 与文件名不一致；应为 'zibo'"
 
 
 def _copy_city(data_dir: Path, city_id: str, new_id: str, own_source: bool) -> tuple[Path, str]:
@@ -155,8 +156,8 @@ def test_validate_a_copy_with_the_same_report_id_names_the_other_file(data_dir):
     assert len(lines) == 2, lines
     line, col = _at(text, "suqian-2023:")
     assert lines[0] == (
-        f"{copy}:{line}:{col}: reports.suqian-2023: report id 'suqian-2023' is already used in "
-        f"{data_dir.resolve() / 'cities' / 'suqian.yaml'}; expected a report id of this city's own, such as suqian_copy-2023"
+        f"{load.display_path(copy)}:{line}:{col}: reports.suqian-2023: report id 'suqian-2023' is already used in "
+        f"{load.display_path(data_dir / 'cities' / 'suqian.yaml')}; expected a report id of this city's own, such as suqian_copy-2023"
     )
     assert lines[1] == "1 problem(s) in 1 file(s); 0 file(s) valid (0 observations)"
     # the older file keeps its report: validating it alone is fine
@@ -185,7 +186,9 @@ def test_validate_every_file_flags_only_the_newer_of_two_that_share_a_report(dat
 def test_validate_a_file_that_does_not_exist(tmp_path, capsys):
     missing = tmp_path / "nowhere.yaml"
     assert main(["validate", str(missing)]) == 1
-    assert capsys.readouterr().err.splitlines()[0] == f"{missing}:1:1: cannot read the file: No such file or directory"
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == f"{load.display_path(missing)}:1:1: cannot read the file: it does not exist"
+    assert str(tmp_path) not in err and "No such file" not in err  # no server path, no errno text
 
 
 # --- build ----------------------------------------------------------------------------------
@@ -399,3 +402,80 @@ def test_unknown_command_and_missing_arguments_are_usage_errors(capsys):
             main(argv)
         assert info.value.code == 2
         assert "usage: python -m metrics" in capsys.readouterr().err
+
+
+# --- stopped by the system: a signal, a full disk (issue 11) ----------------------------------
+
+_STOP_WORDS = {
+    "interrupt": ("interrupted (Ctrl-C)", "已中断", 130),
+    "disk-full": ("the disk is full", "磁盘已满", 1),
+    "duckdb-disk-full": ("the disk is full", "磁盘已满", 1),
+}
+
+
+def _stopper(kind: str):
+    def build_then_stop(dataset, con=None):
+        con.execute("CREATE TABLE cities (city_id VARCHAR)")  # something half-written first
+        if kind == "interrupt":
+            raise KeyboardInterrupt
+        if kind == "disk-full":
+            raise OSError(errno.ENOSPC, "No space left on device", "/secret/server/path.duckdb")
+        raise duckdb.IOException('IO Error: Could not write file "/secret/x.duckdb": No space left on device')
+
+    return build_then_stop
+
+
+@pytest.mark.parametrize("kind", sorted(_STOP_WORDS))
+def test_build_stopped_by_the_system_says_so_and_leaves_nothing_behind(kind, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "metrics.duckdb"
+    assert main(["--data", str(DASHBOARD), "build", "--out", str(out)]) == 0
+    before = out.read_bytes()
+    capsys.readouterr()
+    monkeypatch.setattr(load, "build_database", _stopper(kind))
+    words, chinese, code = _STOP_WORDS[kind]
+    assert main(["--data", str(DASHBOARD), "build", "--out", str(out)]) == code
+    err = capsys.readouterr().err
+    assert f"build: stopped: {words}; nothing was written" in err
+    assert f"build：已停止：{chinese}" in err and "未写入任何文件" in err
+    assert "/secret" not in err and "Traceback" not in err
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["metrics.duckdb"]  # no temporary file left
+
+
+def test_export_to_a_full_disk_leaves_no_temporary_file(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "rows.csv"
+
+    def full_disk(self, *args, **kwargs):
+        with open(self, "w", encoding="utf-8") as half:
+            half.write("city_id,")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    assert main(["--data", str(DASHBOARD), "export", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot write there (the disk is full)" in err and "No space left" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_real_sigint_during_build_is_a_message_and_no_temporary_file(tmp_path):
+    """SIGINT delivered to the process (as Ctrl-C does) while the database is being written."""
+    out = tmp_path / "metrics.duckdb"
+    script = (
+        "import os, signal, sys, time\n"
+        "from metrics import load\n"
+        "from metrics.__main__ import main\n"
+        "build = load.build_database\n"
+        "def interrupted(dataset, con=None):\n"
+        "    build(dataset, con)\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(10)\n"
+        "load.build_database = interrupted\n"
+        f"sys.exit(main(['--data', {str(DASHBOARD)!r}, 'build', '--out', {str(out)!r}]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "build: stopped: interrupted (Ctrl-C); nothing was written" in result.stderr
+    assert list(tmp_path.iterdir()) == []

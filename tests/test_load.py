@@ -7,8 +7,11 @@ text the problem must point at (its line and column are computed from the mutate
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -369,7 +372,7 @@ def test_bad_input_is_one_located_problem(case, data_copy):
     line, col = position(case.city_text(), case.anchor, case.nth) if case.anchor else (1, 1)
     assert (problem.line, problem.col) == (line, col), str(problem)
     assert case.fragment in problem.message
-    assert str(problem) == f"{path}:{line}:{col}: {problem.message}"
+    assert str(problem) == f"{load.display_path(path)}:{line}:{col}: {problem.message}"
     assert_in_chinese(problem.message)
 
 
@@ -495,7 +498,100 @@ def test_unreadable_city_file(data_copy):
         data_copy / "cities" / "nothere.yaml", load.load_catalog(data_copy / "catalog.yaml"), data_copy
     )[1]
     assert [(p.line, p.col) for p in problems] == [(1, 1)]
-    assert "cannot read the file: No such file or directory" in problems[0].message
+    assert problems[0].message == "cannot read the file: it does not exist"
+    assert messages.translate(problems[0].message, "zh") == "无法读取文件：文件不存在"
+
+
+@pytest.mark.parametrize(
+    "error, words, chinese",
+    [
+        (PermissionError(errno.EACCES, "Permission denied"), "permission denied", "没有读取权限"),
+        (IsADirectoryError(errno.EISDIR, "Is a directory"), "it is a folder, not a file", "这是文件夹"),
+        (OSError(errno.EIO, "Input/output error"), "the disk reported an input/output error", "磁盘读写出错"),
+        (OSError(errno.ENXIO, "No such device or address"), "the system refused (ENXIO)", "系统拒绝（ENXIO）"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_named_without_system_text(data_copy, monkeypatch, error, words, chinese):
+    """Issue 11: no errno text and no absolute server path in what a viewer may see."""
+    path = data_copy / "cities" / "sample.yaml"
+    catalog = load.load_catalog(data_copy / "catalog.yaml")
+
+    def refuse(self):
+        raise type(error)(error.errno, error.strerror, str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    problems = load.load_city(path, catalog, data_copy)[1]
+    assert [p.message for p in problems] == [f"cannot read the file: {words}"]
+    assert chinese in messages.translate(problems[0].message, "zh")
+    shown = str(problems[0])
+    assert str(data_copy) not in shown and error.strerror not in shown
+    assert shown.startswith("…/cities/sample.yaml:1:1: ")
+
+
+def test_a_city_file_written_while_it_is_read_is_read_again_never_served_half(data_copy, monkeypatch):
+    """Issue 11: an editor saving in place (not atomically) while the server reads. The reader
+    sees the first half of the file; the writer finishes during the read. Before, the half was
+    served as a valid city with fewer observations; now the change is seen and the file re-read."""
+    monkeypatch.setattr(yamlio, "SETTLE_SECONDS", 0.05)
+    path = data_copy / "cities" / "sample.yaml"
+    catalog = load.load_catalog(data_copy / "catalog.yaml")
+    full = path.read_bytes()
+    whole, _ = load.load_city(path, catalog, data_copy)
+    cut = full.index(b"\n  - ", len(full) // 2) + 1  # half the file, cut between two observations
+    half = full[:cut]
+    half_city, _ = load.load_city_text(half.decode(), "half.yaml", "sample", catalog, data_copy)
+    assert half_city is not None and len(half_city.observations) < len(whole.observations)  # valid, but half
+
+    real_read = Path.read_bytes
+    reads = []
+
+    def read_while_the_writer_finishes(self):
+        if self == path and not reads:
+            reads.append("half")
+            path.write_bytes(full)  # the rest arrives while the reader holds the half
+            return half
+        reads.append("whole")
+        return real_read(self)
+
+    path.write_bytes(half)
+    os.utime(path, (1_700_000_000, 1_700_000_000))  # written a while ago, as far as the reader can tell
+    monkeypatch.setattr(Path, "read_bytes", read_while_the_writer_finishes)
+    city, problems = load.load_city(path, catalog, data_copy)
+    assert problems == []
+    assert len(city.observations) == len(whole.observations)
+    assert reads[:2] == ["half", "whole"]
+
+
+def test_a_file_that_never_keeps_still_is_a_located_problem_not_a_half(data_copy, monkeypatch):
+    monkeypatch.setattr(yamlio, "SETTLE_SECONDS", 0.0)
+    path = data_copy / "cities" / "sample.yaml"
+    real_read = Path.read_bytes
+    count = []
+
+    def always_growing(self):
+        data = real_read(self)
+        if self == path:
+            count.append(1)
+            self.write_bytes(data + b"# more\n")
+        return data
+
+    monkeypatch.setattr(Path, "read_bytes", always_growing)
+    city, problems = load.load_city(path, load.load_catalog(data_copy / "catalog.yaml"), data_copy)
+    assert city is None and len(count) == yamlio.READ_ATTEMPTS
+    assert [(p.line, p.col) for p in problems] == [(1, 1)]
+    assert "kept changing while it was read" in problems[0].message
+    assert "读取时文件一直在变化" in messages.translate(problems[0].message, "zh")
+
+
+def test_a_just_modified_file_is_read_once_it_keeps_still(data_copy, monkeypatch):
+    monkeypatch.setattr(yamlio, "SETTLE_SECONDS", 0.2)
+    path = data_copy / "cities" / "sample.yaml"
+    path.write_bytes(path.read_bytes())  # modified now
+    slept, real_sleep = [], time.sleep
+    monkeypatch.setattr(yamlio.time, "sleep", lambda s: (slept.append(s), real_sleep(s)))
+    city, problems = load.load_city(path, load.load_catalog(data_copy / "catalog.yaml"), data_copy)
+    assert problems == [] and city is not None
+    assert slept and 0 < slept[0] <= 0.2
 
 
 def test_load_city_text_with_a_source_not_yet_saved(data_copy):
@@ -531,8 +627,8 @@ def test_load_all_keeps_good_cities_and_the_problems_of_a_broken_one(data_copy):
 
     dataset = load.load_all(data_copy)
     assert sorted(dataset.cities) == ["sample", "second", "twoyears"]
-    assert dataset.failed_files == [str(broken)]
-    assert [p.path for p in dataset.problems] == [str(broken)] * 2
+    assert dataset.failed_files == [load.display_path(broken)]
+    assert [p.path for p in dataset.problems] == [load.display_path(broken)] * 2
     assert [p.line for p in dataset.problems] == [
         position(text, "开展各类培训活动122场")[0],
         position(text, "调解婚姻家庭纠纷近400起")[0],
@@ -545,7 +641,9 @@ def test_load_all_keeps_good_cities_and_the_problems_of_a_broken_one(data_copy):
             ("second",),
             ("twoyears",),
         ]
-        assert cur.execute("SELECT count(*) FROM problems WHERE path = ?", [str(broken)]).fetchone() == (2,)
+        assert cur.execute("SELECT count(*) FROM problems WHERE path = ?", [load.display_path(broken)]).fetchone() == (
+            2,
+        )
         assert cur.execute("SELECT count(*) FROM observations WHERE city_id = 'broken'").fetchone() == (0,)
 
 
@@ -596,7 +694,7 @@ def test_broken_catalog_raises_located_problems(data_copy, edit, fragment, ancho
 
 def test_missing_catalog(data_copy):
     (data_copy / "catalog.yaml").unlink()
-    with pytest.raises(load.CatalogError, match=r"catalog\.yaml:1:1: .*No such file"):
+    with pytest.raises(load.CatalogError, match=r"catalog\.yaml:1:1: cannot read the file: it does not exist"):
         load.load_all(data_copy)
 
 
