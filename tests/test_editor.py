@@ -468,3 +468,50 @@ def test_the_draft_is_told_when_its_session_has_ended(monkeypatch):
     assert ended() is True
     with pytest.raises(draft.DraftStopped):
         draft.draft("开展培训122场，" * 2000, load.load_catalog(DATA / "catalog.yaml"), should_stop=ended)
+
+
+def _preview_in_session(name_zh: str, name_en: str, population: int, marker: str) -> AppTest:
+    """One browser session: the dashboard, an unsaved city of the test article (same numbers,
+    so the same observations, whatever the name), its own name, population and article text."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/editor.py").run()
+    _paste_article(at, ARTICLE + marker + "\n")
+    at.button(key="editor_build").click().run()
+    text = _fill(at.text_area(key=editor.YAML).value)
+    text = text.replace('name: {zh: 测试市, en: "Ceshi"}', f'name: {{zh: {name_zh}, en: "{name_en}"}}', 1)
+    text = text.replace("  value: 1000000", f"  value: {population}", 1)
+    assert name_en in text and str(population) in text
+    at.text_area(key=editor.YAML).set_value(text).run()
+    assert not at.exception
+    assert at.session_state[store.PREVIEW_KEY].preview_city == "ceshi"
+    return at
+
+
+def _shown_on(at: AppTest, page: str) -> str:
+    from test_app import everything
+
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return everything(at)
+
+
+def test_two_sessions_previewing_files_of_equal_observations_share_nothing():
+    """Issue 11, finding 1: session B's preview showed session A's name, population and unsaved
+    article, because every cached frame was keyed by the observations alone."""
+    a = _preview_in_session("阿尔法市", "Alpha", 1_000_000, "甲方未保存的标记句。")
+    b = _preview_in_session("贝塔市", "Beta", 3_000_000, "乙方未保存的标记句。")
+    assert a.session_state[store.PREVIEW_KEY] is not b.session_state[store.PREVIEW_KEY]
+    for page in ("pages/city.py", "pages/compare.py", "pages/data.py"):
+        for at, own, other in (
+            (b, ("贝塔市", "乙方"), ("阿尔法市", "甲方")),
+            (a, ("阿尔法市", "甲方"), ("贝塔市", "乙方")),
+        ):
+            at.query_params["city"] = "ceshi"
+            shown = _shown_on(at, page)
+            assert own[0] in shown, (page, own)
+            assert other[0] not in shown, (page, other)
+            assert other[1] + "未保存的标记句" not in shown, (page, other)
+    city_b, city_a = _shown_on(b, "pages/city.py"), _shown_on(a, "pages/city.py")
+    assert "300.00万人" in city_b and "100.00万人" not in city_b
+    assert "100.00万人" in city_a and "300.00万人" not in city_a
