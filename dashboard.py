@@ -14,7 +14,6 @@ from ui.i18n import t
 # An emoji icon is drawn in the browser; a :material/...: page icon is fetched from fonts.gstatic.com.
 st.set_page_config(page_title=t("app.title"), page_icon="📊", layout="wide")
 
-LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 state.claim("lang", state.DEFAULT_LANG, state.parse_choice(state.LANGS), lambda v: v in state.LANGS)
 state.claim("present", False, state.parse_bool, lambda v: isinstance(v, bool))
 
@@ -48,7 +47,8 @@ finally:
             state.LANGS,
             key="lang",
             required=True,
-            format_func=LANGUAGE_NAMES.get,
+            format_func=state.LANGUAGE_NAMES.get,
+            on_change=state.relabel,  # the other choices keep their values in the new labels
             width="stretch",
         )
         st.toggle(t("sidebar.present"), key="present", help=t("sidebar.present_help"))

@@ -435,10 +435,10 @@ class Client:
             client_state.page_name = "compare"
         # A link (a new query string) is a page opened from its URL: the browser sends no widget
         # states then, and the page takes its view from the URL alone.
+        if change is not None:
+            self.values[change[0]] = change[1]  # the browser holds what the viewer chose
         for widget_id, (kind, _proto) in ({} if query is not None else self.active).items():
             value = self.values.get(widget_id)
-            if change is not None and change[0] == widget_id:
-                value = change[1]
             if value is not None:
                 client_state.widget_states.widgets.append(widget_state(widget_id, kind, value))
         self.runs += 1

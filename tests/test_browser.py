@@ -307,6 +307,29 @@ def test_changed_view_reopens_from_its_share_link_in_a_new_browser(app_url, new_
     assert compare_view(fresh) == changed
 
 
+def test_a_city_choice_survives_switching_the_language_back_and_forth(app_url, page, employment):
+    """The cities chosen stay chosen through zh, en, zh, en: the browser holds a choice as its
+    labels, which change with the language (a city picked by hand fell back to the default on
+    switching back)."""
+    reporting = sorted(set(employment["city_id"]))
+    assert len(reporting) >= 3, "the snapshot has at least three cities reporting employment"
+    chosen = reporting[:2]
+    open_page(page, url(app_url, "compare", lang="en", category="employment", cities=reporting[0]))
+    # the second city picked by hand in the popover's search box, as a viewer does
+    act_and_wait(page, cities_popover(page).locator("button").first.click)
+    search = page.locator(".st-key-cities input")
+    search.fill(reporting[1])
+    act_and_wait(page, lambda: search.press("Enter"))
+    page.keyboard.press("Escape")
+    assert sorted(query(page).get("cities", "").split(",")) == chosen, page.url
+    for lang in ("zh", "en", "zh", "en"):
+        button = page.locator(".st-key-lang button", has_text=state.LANGUAGE_NAMES[lang])
+        act_and_wait(page, button.click)
+        assert_healthy(page)
+        assert query(page).get("lang", state.DEFAULT_LANG) == lang, page.url
+        assert sorted(query(page).get("cities", "").split(",")) == chosen, f"after switching to {lang}: {page.url}"
+
+
 def bar_centre(page, chart: int, bar: int) -> tuple[float, float]:
     """The centre of a bar on the screen, scrolled into view first (a mouse click off the window
     reaches nothing)."""

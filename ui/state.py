@@ -24,6 +24,7 @@ from urllib.parse import quote, urlencode
 import streamlit as st
 
 LANGS = ("zh", "en")
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}  # the language control's labels, the same in both
 DEFAULT_LANG = "zh"
 MODES = ("absolute", "per_100k")
 
@@ -124,6 +125,20 @@ def forget(name: str) -> None:
     st.session_state.pop(name, None)
     if name in st.query_params:
         del st.query_params[name]
+
+
+def relabel() -> None:
+    """Callback of the language control: every claimed value is set again in the session.
+
+    A widget's browser-side value is its option *labels*, which change with the language. Read
+    now (before the run in the new language), each value is still the right id; set again, it is
+    sent to the browser in the new labels. Left alone, the browser would send the old labels
+    with the next change, which match no option of the new language, and the choice would fall
+    back to its default (seen on the many-cities multiselect after a second language switch).
+    """
+    for name in list(_memory(_KEPT)):
+        if name not in ("lang", "present") and name in st.session_state:
+            st.session_state[name] = st.session_state[name]
 
 
 # --- state every page shares -----------------------------------------------------------------
