@@ -16,6 +16,7 @@ st.set_page_config(page_title=t("app.title"), page_icon="📊", layout="wide")
 
 state.claim("lang", state.DEFAULT_LANG, state.parse_choice(state.LANGS), lambda v: v in state.LANGS)
 state.claim("present", False, state.parse_bool, lambda v: isinstance(v, bool))
+state.relabel(st.session_state["lang"])  # a new language: the other choices keep their values
 
 pages = [
     st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", url_path="", default=True),
@@ -48,7 +49,6 @@ finally:
             key="lang",
             required=True,
             format_func=state.LANGUAGE_NAMES.get,
-            on_change=state.relabel,  # the other choices keep their values in the new labels
             width="stretch",
         )
         st.toggle(t("sidebar.present"), key="present", help=t("sidebar.present_help"))

@@ -29,6 +29,7 @@ DEFAULT_LANG = "zh"
 MODES = ("absolute", "per_100k")
 
 _WRITTEN = "_url_written"  # parameter -> the raw value this session last wrote to the URL
+_LANG_DRAWN = "_lang_drawn"  # the language of the session's last run
 _KEPT = "_url_kept"  # parameter -> the last value, to restore it after a page switch
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -127,15 +128,21 @@ def forget(name: str) -> None:
         del st.query_params[name]
 
 
-def relabel() -> None:
-    """Callback of the language control: every claimed value is set again in the session.
+def relabel(lang: str) -> None:
+    """Called once a run, before any widget: when the language differs from the last run's,
+    every claimed value is set again in the session.
 
     A widget's browser-side value is its option *labels*, which change with the language. Read
-    now (before the run in the new language), each value is still the right id; set again, it is
-    sent to the browser in the new labels. Left alone, the browser would send the old labels
-    with the next change, which match no option of the new language, and the choice would fall
-    back to its default (seen on the many-cities multiselect after a second language switch).
+    before the widgets of the new language are drawn, each value is still the right id; set
+    again, it is sent to the browser in the new labels. Left alone, the browser would send the
+    old labels with its next change, which match no option of the new language, and the choice
+    would fall back to its default (seen on the many-cities search after switching back, by the
+    language control or by a link).
     """
+    drawn = st.session_state.get(_LANG_DRAWN)
+    st.session_state[_LANG_DRAWN] = lang
+    if drawn is None or drawn == lang:
+        return
     for name in list(_memory(_KEPT)):
         if name not in ("lang", "present") and name in st.session_state:
             st.session_state[name] = st.session_state[name]
