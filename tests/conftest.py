@@ -135,11 +135,14 @@ def browser(chromium):
 
 @pytest.fixture
 def clear_streamlit_caches():
-    """Empties Streamlit's caches around a test: they persist across AppTest instances."""
+    """Empties Streamlit's caches and the pages' memos around a test: they persist across AppTest
+    instances."""
     import streamlit as st
 
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    from ui import memo
+
+    for clear in (st.cache_data.clear, st.cache_resource.clear, memo.clear_all):
+        clear()
     yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    for clear in (st.cache_data.clear, st.cache_resource.clear, memo.clear_all):
+        clear()

@@ -30,6 +30,7 @@ import stat
 import subprocess
 import time
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -423,14 +424,16 @@ def test_route_cookie_is_set_and_routes_sticky(deployment, script_path):
         assert route_cookie(again) is None, "the route cookie is set again although the browser sent it"
     assert websocket_upgrade(deployment, cookie=pair).header("X-Upstream") == upstream
 
-    # Different browsers (as many route cookies) are spread over both processes.
-    spread = {
-        request(deployment, "/_stcore/health", Cookie=f"{ROUTE_COOKIE}=viewer{i}").header("X-Upstream")
-        for i in range(40)
-    }
-    assert spread == deployment.backends
-    fresh = {request(deployment, "/_stcore/health").header("X-Upstream") for _ in range(40)}
-    assert fresh == deployment.backends, "browsers without the cookie yet all went to one process"
+    # New browsers go to the processes in turn (evenly, not by chance), each cookie naming the
+    # process that answered; a cookie that names no process (an older deployment's) is replaced.
+    fresh = Counter()
+    for i in range(40):
+        reply = request(deployment, "/_stcore/health", **({"Cookie": f"{ROUTE_COOKIE}=viewer{i}"} if i % 2 else {}))
+        fresh[reply.header("X-Upstream")] += 1
+        pair = route_cookie(reply).split(";")[0]
+        assert request(deployment, "/_stcore/health", Cookie=pair).header("X-Upstream") == reply.header("X-Upstream")
+    assert set(fresh) == deployment.backends, f"browsers without a valid cookie all went to one process: {fresh}"
+    assert max(fresh.values()) - min(fresh.values()) <= 1, f"new browsers are not spread evenly: {fresh}"
 
 
 def websocket_upgrade(deployment: Deployment, cookie: str) -> Reply:

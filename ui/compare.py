@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import colors, frames, labels, layout, panels, render, state
+from ui import charts, colors, frames, labels, layout, memo, panels, render, state
 from ui.i18n import join, pick, t
 from ui.layout import View
 
@@ -81,22 +81,17 @@ def resolve(view: View) -> Controls:
     """The category, cities and measure of this run, from the URL or the session, before any
     widget is drawn (the widgets read the same session values: see `widgets`)."""
     lang = view.lang
-    categories = frames.categories(view.key, view.cur)
-    category_ids = list(categories["category_id"])
-    category_names = {r["category_id"]: pick(r, "name", lang) for _, r in categories.iterrows()}
+    # copies: the memo's are shared by every session
+    category_ids, category_names, city_ids, names, provinces = (
+        type(part)(part) for part in _choices(view.key, view.cur, lang)
+    )
     default_category = DEFAULT_CATEGORY if DEFAULT_CATEGORY in category_ids else category_ids[0]
-    cities = frames.cities(view.key, view.cur)
-    # by province, then name: the order of the choice, the legend and every list of cities
-    cities = cities.sort_values(["province_zh", "city_id"], kind="stable")
-    city_ids = list(cities["city_id"])
-    names = {r["city_id"]: pick(r, "name", lang) for _, r in cities.iterrows()}
-    provinces = {r["city_id"]: pick(r, "province", lang) for _, r in cities.iterrows()}
 
     state.claim("category", default_category, state.parse_choice(category_ids), lambda v: v in category_ids)
     state.claim("mode", "absolute", state.parse_choice(state.MODES), lambda v: v in state.MODES)
     category = st.session_state["category"]
     years_frame = frames.report_years(view.key, view.cur, category)
-    years = {str(int(r["year"])): int(r["n_cities"]) for _, r in years_frame.iterrows()}
+    years = {str(int(y)): int(n) for y, n in zip(years_frame["year"], years_frame["n_cities"], strict=True)}
     state.claim("year", LATEST, state.parse_choice([LATEST, *years]), lambda v: v == LATEST or v in years)
     year = chosen_year()
     values = frames.compare_category(view.key, view.cur, category, year)
@@ -129,6 +124,23 @@ def resolve(view: View) -> Controls:
         mode,
         years,
         provinces,
+    )
+
+
+@memo.shared(64)
+def _choices(key: str, _cur, lang: str) -> tuple[list[str], dict[str, str], list[str], dict[str, str], dict[str, str]]:
+    """The categories (ids, names) and cities (ids by province then id, names, provinces) in view,
+    once per data version and language. Shared: never change what it returns."""
+    categories = frames.categories(key, _cur).to_dict("records")
+    cities = frames.cities(key, _cur)
+    # by province, then name: the order of the choice, the legend and every list of cities
+    cities = cities.sort_values(["province_zh", "city_id"], kind="stable").to_dict("records")
+    return (
+        [r["category_id"] for r in categories],
+        {r["category_id"]: pick(r, "name", lang) for r in categories},
+        [r["city_id"] for r in cities],
+        {r["city_id"]: pick(r, "name", lang) for r in cities},
+        {r["city_id"]: pick(r, "province", lang) for r in cities},
     )
 
 
@@ -262,7 +274,7 @@ def build_panels(view: View, category: str, chosen: list[str], mode: str) -> lis
     )
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@memo.shared(512)
 def _panels(
     key: str,
     category: str,
@@ -275,14 +287,9 @@ def _panels(
     year: int | None = None,
 ) -> list[panels.Panel]:
     # Shared across sessions: panels are never modified after this returns.
-    cities = frames.cities(key, _view.cur)
-    names = {r["city_id"]: pick(r, "name", lang) for r in cities.to_dict("records")}
-    categories = frames.categories(key, _view.cur)
-    category_name = pick(categories.set_index("category_id").loc[category], "name", lang)
-    by_indicator: dict[str, list[dict]] = {}
-    for row in frames.compare_category(key, _view.cur, category, year).to_dict("records"):
-        by_indicator.setdefault(row["indicator_id"], []).append(row)
-    indicators = frames.indicators(key, _view.cur, category)
+    _, category_names, _, names, _ = _choices(key, _view.cur, lang)
+    category_name = category_names[category]
+    indicators, by_indicator = _category_rows(key, _view.cur, category, year)
     return [
         panels.build(
             _view,
@@ -294,8 +301,18 @@ def _panels(
             category_name,
             with_figure=False,
         )
-        for indicator in indicators.to_dict("records")
+        for indicator in indicators
     ]
+
+
+@memo.shared(256)
+def _category_rows(key: str, _cur, category: str, year: int | None) -> tuple[list[dict], dict[str, list[dict]]]:
+    """The category's indicators (catalog order) and its values by indicator, as records, once per
+    data version. Shared by every panel built from them: never change them."""
+    by_indicator: dict[str, list[dict]] = {}
+    for row in frames.compare_category(key, _cur, category, year).to_dict("records"):
+        by_indicator.setdefault(row["indicator_id"], []).append(row)
+    return frames.indicators(key, _cur, category).to_dict("records"), by_indicator
 
 
 def figure_for(view: View, panel: panels.Panel, category: str, chosen: list[str], mode: str):
@@ -319,7 +336,7 @@ def figure_for(view: View, panel: panels.Panel, category: str, chosen: list[str]
     )
 
 
-@st.cache_resource(max_entries=2048, show_spinner=False)
+@memo.shared(2048)
 def _figure(
     key: str,
     category: str,
@@ -335,7 +352,7 @@ def _figure(
     highlight: str | None = None,
 ):
     # Shared across sessions: figures are never modified after this returns.
-    return panels.figure(_view, _panel, highlight=highlight)
+    return charts.freeze(panels.figure(_view, _panel, highlight=highlight))
 
 
 def period_notice(view: View, shown: list[panels.Panel]) -> bool:
@@ -391,7 +408,7 @@ def period_groups(by_period: dict[str, list[str]], lang: str, most: int = 3) -> 
 def same_year_offers(view: View, most: int = 3) -> list[tuple[int, int]]:
     """Years in which two or more cities report the chosen category: (year, cities), most first."""
     years = frames.report_years(view.key, view.cur, st.session_state.get("category"))
-    offers = [(int(r["year"]), int(r["n_cities"])) for _, r in years.iterrows() if int(r["n_cities"]) >= 2]
+    offers = [(int(y), int(n)) for y, n in zip(years["year"], years["n_cities"], strict=True) if int(n) >= 2]
     return sorted(offers, key=lambda o: (-o[1], -o[0]))[:most]
 
 

@@ -1,90 +1,91 @@
 """Cached data frames for the pages: metrics.queries results keyed by the store's fingerprint.
 
 Each function takes `key` (ui.store.store_key of the store the cursor belongs to) and the run's
-cursor `_cur` (not hashed). A result is computed once per data version and parameters; an
-edited data file changes the fingerprint, and with it every key.
+cursor `_cur` (not part of the key). A result is computed once per data version and parameters;
+an edited data file changes the fingerprint, and with it every key. Each caller gets its own
+copy (ui.memo.copied: a DataFrame's copy costs nothing until it is changed).
 """
 
 from __future__ import annotations
 
 import pandas as pd
-import streamlit as st
 
 from metrics import queries
+from ui import memo
 
-_CACHE = {"max_entries": 256, "show_spinner": False}
+_ENTRIES = 256
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def cities(key: str, _cur) -> pd.DataFrame:
     return queries.cities(_cur)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def categories(key: str, _cur) -> pd.DataFrame:
     return queries.categories(_cur)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def indicators(key: str, _cur, category_id: str | None = None) -> pd.DataFrame:
     return queries.indicators(_cur, category_id)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def compare_category(key: str, _cur, category_id: str, year: int | None = None) -> pd.DataFrame:
     return queries.compare_category(_cur, category_id, year=year)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def city_values(key: str, _cur, city_id: str) -> pd.DataFrame:
     return queries.city_values(_cur, city_id)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def report_years(key: str, _cur, category_id: str | None = None) -> pd.DataFrame:
     return queries.report_years(_cur, category_id)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def indicator_across_cities(key: str, _cur, indicator_id: str) -> pd.DataFrame:
     return queries.indicator_across_cities(_cur, indicator_id)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def city_profile(key: str, _cur, city_id: str) -> pd.DataFrame:
     return queries.city_profile(_cur, city_id)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def coverage(key: str, _cur) -> pd.DataFrame:
     return queries.coverage(_cur)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def observations(key: str, _cur) -> pd.DataFrame:
     return queries.observations(_cur)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def export_rows(key: str, _cur) -> pd.DataFrame:
     return queries.export_rows(_cur)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def reports(key: str, _cur) -> pd.DataFrame:
     return queries.reports(_cur)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def problems(key: str, _cur) -> pd.DataFrame:
     return queries.problems(_cur)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def source_passage(key: str, _cur, observation_id: int) -> dict | None:
     return queries.source_passage(_cur, observation_id)
 
 
-@st.cache_data(**_CACHE)
+@memo.copied(_ENTRIES)
 def article_with_quotes(key: str, _cur, report_id: str) -> list[tuple[str, int | None]]:
     return queries.article_with_quotes(_cur, report_id)

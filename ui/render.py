@@ -10,6 +10,7 @@ HTML subset Plotly renders in labels and hovers (<a href>, <b>...). Nothing here
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import string
@@ -85,20 +86,29 @@ def wrap(value: str, width: int) -> list[str]:
     CJK text breaks between any two characters; runs of Latin letters and digits (words,
     dates, numbers) are kept whole unless one alone is longer than a line.
     """
-    lines, line = [], ""
-    for token in _TOKEN.findall(" ".join(str(value).split())):
-        if line and _width(line) + _width(token) > width:
+    return list(_wrap(str(value), width))
+
+
+@functools.lru_cache(maxsize=8192)
+def _wrap(value: str, width: int) -> tuple[str, ...]:
+    # Cached: the same labels and notes are wrapped by every chart of every rerun. The width of
+    # the line is kept as it grows (a line's width recomputed per token was quadratic).
+    lines, line, used = [], "", 0
+    for token in _TOKEN.findall(" ".join(value.split())):
+        size = _width(token)
+        if line and used + size > width:
             lines.append(line.rstrip())
-            line = "" if token.isspace() else token
+            line, used = ("", 0) if token.isspace() else (token, size)
         else:
-            line += token
-        while _width(line) > width:  # a single token longer than a line
+            line, used = line + token, used + size
+        while used > width:  # a single token longer than a line
             cut = max(1, width // 2 if any(ord(c) > 0x2E80 for c in line) else width)
             lines.append(line[:cut])
             line = line[cut:]
+            used = _width(line)
     if line.strip():
         lines.append(line.rstrip())
-    return [ln.replace(KEEP, "") for ln in lines]
+    return tuple(ln.replace(KEEP, "") for ln in lines)
 
 
 def plotly_wrapped(value: object, width: int = 44, max_lines: int = 6) -> str:
