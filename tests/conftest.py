@@ -139,10 +139,10 @@ def clear_streamlit_caches():
     instances."""
     import streamlit as st
 
-    from ui import memo
+    from ui import memo, store
 
-    for clear in (st.cache_data.clear, st.cache_resource.clear, memo.clear_all):
+    for clear in (st.cache_data.clear, st.cache_resource.clear, memo.clear_all, store.recheck):
         clear()
     yield
-    for clear in (st.cache_data.clear, st.cache_resource.clear, memo.clear_all):
+    for clear in (st.cache_data.clear, st.cache_resource.clear, memo.clear_all, store.recheck):
         clear()

@@ -213,7 +213,7 @@ def _saved(folder: str, fingerprint: str) -> load.Dataset:
 
 def saved_dataset() -> load.Dataset:
     folder = store.data_dir()
-    return _saved(str(folder.resolve()), load.fingerprint(folder))
+    return _saved(str(folder.resolve()), store.folder_fingerprint(folder))
 
 
 def session_ended():
@@ -340,7 +340,7 @@ def article_section(view: View) -> str:
         return ""
 
     try:
-        result = _draft(article, load.fingerprint(store.data_dir()))
+        result = _draft(article, store.folder_fingerprint())
     except draft.DraftStopped:  # the session ended while the draft ran: nobody to show it to
         st.stop()
     catalog = saved_dataset().catalog
@@ -468,7 +468,7 @@ def preview_section(view: View, city: load.CityData | None, text: str, article: 
     st.subheader(t("preview.header"))
     if city is None and text.strip():
         _stop_preview()  # an invalid file: an older preview would show stale data
-    digest = _digest(text, article, load.fingerprint(store.data_dir()))
+    digest = _digest(text, article, store.folder_fingerprint())
     stopped = city is not None and st.session_state.get(_PREVIEW_STOPPED) == digest
     if city is not None and not stopped and st.session_state.get(_PREVIEW_DIGEST) != digest:
         base = saved_dataset()
