@@ -666,7 +666,41 @@ SELECT
     CASE WHEN any_value(per_capita) AND NOT any_value(since_unknown)
          THEN sum(value) / any_value(population) * 100000 END AS per_100k
 FROM observations_full
-GROUP BY city_id, indicator_id, report_id, period_start, period_end, tally, scope_zh, level  -- as load._value_key
+GROUP BY city_id, indicator_id, report_id, period_start, period_end, tally, scope_zh, level;  -- as load._value_key
+
+-- The counts the city, category and indicator lists and the coverage table show, counted once
+-- per build (a correlated count per row cost every page query tens of ms at 1,000 cities).
+CREATE TABLE city_summary AS
+SELECT c.city_id, r.period_start, r.period_end,
+       coalesce(o.n_indicators, 0) AS n_indicators, coalesce(o.n_categories, 0) AS n_categories,
+       coalesce(o.n_observations, 0) AS n_observations
+FROM cities c
+LEFT JOIN (SELECT city_id, min(period_start) AS period_start, max(period_end) AS period_end
+           FROM reports GROUP BY city_id) r USING (city_id)
+LEFT JOIN (SELECT city_id, count(DISTINCT indicator_id) AS n_indicators,
+                  count(DISTINCT split_part(indicator_id, '.', 1)) AS n_categories, count(*) AS n_observations
+           FROM observations GROUP BY city_id) o USING (city_id);
+
+CREATE TABLE category_summary AS
+SELECT k.category_id,
+       (SELECT count(*) FROM indicators i WHERE i.category_id = k.category_id) AS n_indicators,
+       coalesce(o.n_cities, 0) AS n_cities
+FROM categories k
+LEFT JOIN (SELECT category_id, count(DISTINCT city_id) AS n_cities FROM observations_full GROUP BY category_id) o
+    USING (category_id);
+
+CREATE TABLE indicator_summary AS
+SELECT i.indicator_id, coalesce(o.n_cities, 0) AS n_cities
+FROM indicators i
+LEFT JOIN (SELECT indicator_id, count(DISTINCT city_id) AS n_cities FROM observations GROUP BY indicator_id) o
+    USING (indicator_id);
+
+CREATE TABLE coverage AS
+SELECT c.city_id, k.category_id, k.sort_order AS category_order,
+       count(DISTINCT o.indicator_id) AS n_indicators
+FROM cities c CROSS JOIN categories k
+LEFT JOIN observations_full o ON o.city_id = c.city_id AND o.category_id = k.category_id
+GROUP BY ALL
 """
 
 

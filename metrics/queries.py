@@ -19,14 +19,8 @@ def cities(cur: Cursor) -> pd.DataFrame:
     """Every loaded city with its reports' span and how much it reports."""
     return cur.execute(
         """
-        SELECT c.*,
-               (SELECT min(period_start) FROM reports r WHERE r.city_id = c.city_id) AS period_start,
-               (SELECT max(period_end) FROM reports r WHERE r.city_id = c.city_id) AS period_end,
-               (SELECT count(DISTINCT indicator_id) FROM observations o WHERE o.city_id = c.city_id) AS n_indicators,
-               (SELECT count(DISTINCT split_part(indicator_id, '.', 1)) FROM observations o
-                 WHERE o.city_id = c.city_id) AS n_categories,
-               (SELECT count(*) FROM observations o WHERE o.city_id = c.city_id) AS n_observations
-        FROM cities c
+        SELECT c.*, s.period_start, s.period_end, s.n_indicators, s.n_categories, s.n_observations
+        FROM cities c JOIN city_summary s USING (city_id)
         ORDER BY c.city_id
         """
     ).df()
@@ -36,11 +30,8 @@ def categories(cur: Cursor) -> pd.DataFrame:
     """Categories in catalog order, with how many indicators and reporting cities each has."""
     return cur.execute(
         """
-        SELECT k.*,
-               (SELECT count(*) FROM indicators i WHERE i.category_id = k.category_id) AS n_indicators,
-               (SELECT count(DISTINCT city_id) FROM observations_full o
-                 WHERE o.category_id = k.category_id) AS n_cities
-        FROM categories k
+        SELECT k.*, s.n_indicators, s.n_cities
+        FROM categories k JOIN category_summary s USING (category_id)
         ORDER BY k.sort_order
         """
     ).df()
@@ -50,9 +41,8 @@ def indicators(cur: Cursor, category_id: str | None = None) -> pd.DataFrame:
     """Indicators (of one category, or all) in catalog order, with how many cities report each."""
     return cur.execute(
         """
-        SELECT i.*, (SELECT count(DISTINCT city_id) FROM observations o
-                      WHERE o.indicator_id = i.indicator_id) AS n_cities
-        FROM indicators i
+        SELECT i.*, s.n_cities
+        FROM indicators i JOIN indicator_summary s USING (indicator_id)
         WHERE $category IS NULL OR i.category_id = $category
         ORDER BY i.sort_order
         """,
@@ -146,12 +136,8 @@ def coverage(cur: Cursor) -> pd.DataFrame:
     """Cities by categories: how many indicators each city reports in each category (0 rows absent)."""
     return cur.execute(
         """
-        SELECT c.city_id, k.category_id, k.sort_order AS category_order,
-               count(DISTINCT o.indicator_id) AS n_indicators
-        FROM cities c CROSS JOIN categories k
-        LEFT JOIN observations_full o ON o.city_id = c.city_id AND o.category_id = k.category_id
-        GROUP BY ALL
-        ORDER BY c.city_id, k.sort_order
+        SELECT * FROM coverage
+        ORDER BY city_id, category_order
         """
     ).df()
 

@@ -722,6 +722,10 @@ def test_tables_and_views(fixture_db):
         "observations_full": "BASE TABLE",
         "latest_reports": "BASE TABLE",
         "indicator_values": "BASE TABLE",
+        "city_summary": "BASE TABLE",
+        "category_summary": "BASE TABLE",
+        "indicator_summary": "BASE TABLE",
+        "coverage": "BASE TABLE",
     }
     dataset = load.load_all(FIXTURE_DATA)
     counts = {t: fixture_db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in names}
@@ -738,7 +742,14 @@ def test_tables_and_views(fixture_db):
         "observations_full": n_obs,
         "latest_reports": len(dataset.cities),
         "indicator_values": n_obs - n_parts + 1,
+        "city_summary": len(dataset.cities),
+        "category_summary": len(dataset.catalog.categories),
+        "indicator_summary": len(dataset.catalog.indicators),
+        "coverage": len(dataset.cities) * len(dataset.catalog.categories),
     }
+    # the summaries count what the observations hold
+    assert fixture_db.execute("SELECT sum(n_observations) FROM city_summary").fetchone()[0] == n_obs
+    assert fixture_db.execute("SELECT max(n_cities) FROM indicator_summary").fetchone()[0] <= len(dataset.cities)
 
 
 def test_observations_keep_the_value_as_written_beside_the_canonical_value(fixture_db):
