@@ -3,6 +3,7 @@
 validate [FILES...] [--lang en|zh]
                               check city files (all by default); located errors; exit 1 on any
 build --out PATH.duckdb       write the database to a file, atomically
+build --cache [DIR]           prebuild the snapshot the dashboard reads (metrics/cache.py)
 export --format csv|json --out PATH|-
                               one row per observation, documented columns first
 bench --cities N [--json]     synthetic cities: parse floor, full validate-and-load, page queries
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from metrics import draft, load, messages, queries, yamlio
+from metrics import cache, draft, load, messages, queries, yamlio
 
 
 def _data_dir(args) -> Path:
@@ -55,7 +56,30 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_build_cache(args) -> int:
+    folder = Path(args.cache) if args.cache else cache.cache_dir()
+    try:
+        snapshot = cache.open_snapshot(_data_dir(args), folder)
+    except load.CatalogError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    with snapshot.con.cursor() as cur:
+        problems = cur.execute("SELECT path, line, col, message FROM problems").fetchall()
+    snapshot.con.close()
+    for path, line, col, message in problems:
+        print(f"{path}:{line}:{col}: {message}", file=sys.stderr)
+    for note in snapshot.notes:
+        print(note, file=sys.stderr)
+    print(cache.describe(snapshot), file=sys.stderr)
+    if snapshot.path is None:
+        return 1  # the cache folder could not be written: nothing was prebuilt
+    return 1 if problems else 0
+
+
 def cmd_build(args) -> int:
+    if args.cache is not None:
+        return cmd_build_cache(args)
     dataset = _load_or_exit(_data_dir(args))
     for problem in dataset.problems:
         print(problem, file=sys.stderr)
@@ -145,8 +169,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the messages (default en; zh: 中文)")
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("build", help="write the DuckDB database to a file, atomically")
-    p.add_argument("--out", required=True, help="PATH.duckdb")
+    p = sub.add_parser("build", help="write the DuckDB database to a file, or prebuild the dashboard's cache")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", help="PATH.duckdb")
+    target.add_argument(
+        "--cache",
+        nargs="?",
+        const="",
+        metavar="DIR",
+        help="write the snapshot the dashboard reads (metrics/cache.py) into DIR "
+        "(default: FEDERATION_CACHE_DIR, else .cache/)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("export", help="one row per observation as CSV or JSON")

@@ -64,6 +64,7 @@ def compare_category(
             SELECT DISTINCT city_id, report_id, report_end
             FROM indicator_values
             WHERE category_id = $category AND ($year IS NULL OR report_year = $year)
+              AND ($cities IS NULL OR list_contains($cities, city_id))  -- each city's choice is its own
         ),
         -- every report of the city that ends last (two reports of one period both count);
         -- with a year, every report of that year

@@ -8,6 +8,7 @@ report ids, quotes in sources) are checked in load.py, where the catalog and sou
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -17,16 +18,16 @@ from metrics.units import MEASURE_IDS, MEASURES, UNIT_KINDS
 
 # Unicode's bidirectional controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F) reverse the
 # text around them on screen; in a name or a quote they are mischief, never data.
-_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 
 
 def _no_bidi(value: str) -> str:
-    for n, ch in enumerate(value):
-        if ord(ch) in _BIDI:
-            raise ValueError(
-                f"character {n + 1} is the invisible direction control U+{ord(ch):04X}, which reverses the "
-                "text around it on screen; delete it"
-            )
+    found = _BIDI.search(value)
+    if found:
+        raise ValueError(
+            f"character {found.start() + 1} is the invisible direction control U+{ord(found.group()):04X}, which "
+            "reverses the text around it on screen; delete it"
+        )
     return value
 
 

@@ -62,6 +62,24 @@ def files_settle_at_once(monkeypatch):
     monkeypatch.setattr(yamlio, "SETTLE_SECONDS", 0.0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_in_tmp(tmp_path_factory):
+    """The snapshot cache (metrics.cache) of every test, and of the servers they start, in a
+    temporary folder: never the project's .cache/."""
+    import os
+
+    from metrics import cache
+
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get(cache.ENV_CACHE_DIR)
+    os.environ[cache.ENV_CACHE_DIR] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(cache.ENV_CACHE_DIR, None)
+    else:
+        os.environ[cache.ENV_CACHE_DIR] = before
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of the fixture data folder (catalog.yaml, cities/sample.yaml, sources/)."""

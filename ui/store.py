@@ -1,7 +1,8 @@
 """The database the pages read: built once per process from the data folder, cached.
 
 Reads the folder named by the environment variable FEDERATION_DATA_DIR (default: the project's
-`data/`). `shared_store()` is `st.cache_resource`'d under the folder's fingerprint (file names,
+`data/`) through its snapshot in the cache folder (metrics.cache; FEDERATION_CACHE_DIR, default
+`.cache/`): a restart with unchanged files validates nothing. `shared_store()` is `st.cache_resource`'d under the folder's fingerprint (file names,
 sizes, modification times), so an edited or added file is picked up while ordinary reruns parse
 no YAML. The fingerprint stats every data file, so a process takes it at most once every
 CHECK_SECONDS (FEDERATION_CHECK_SECONDS, default 1 s), not on every rerun of every session: an
@@ -27,7 +28,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from metrics import load
+from metrics import cache, load
 
 ENV_DATA_DIR = "FEDERATION_DATA_DIR"
 ENV_CHECK_SECONDS = "FEDERATION_CHECK_SECONDS"
@@ -92,10 +93,10 @@ class Store:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _build(folder: str, fingerprint: str) -> Store:
-    path = Path(folder)
-    dataset = load.load_all(path)
-    stems = tuple(p.stem for p in load.city_files(path))
-    return Store.from_dataset(dataset, fingerprint, stems)
+    # metrics.cache: the folder's snapshot, re-validating only the files that changed since it
+    # was written (or built in memory when the cache folder cannot be written).
+    snapshot = cache.open_snapshot(Path(folder))
+    return Store(snapshot.con, fingerprint, snapshot.city_files, None, snapshot.failed_files)
 
 
 def folder_fingerprint(folder: Path | None = None) -> str:

@@ -1,0 +1,215 @@
+"""The cache of validated files (metrics/cache.py): same tables as a full build, nothing
+re-validated when nothing changed, only what changed re-validated, and never serving what the
+loader would reject: edited sources, catalog and code versions, conflicts, damaged snapshots."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import DASHBOARD_DATA
+
+from metrics import cache, load
+
+
+@pytest.fixture
+def dashboard_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DASHBOARD_DATA, target, ignore=shutil.ignore_patterns("README.md"))
+    return target
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
+
+
+def _tables(con) -> dict[str, list[tuple]]:
+    names = sorted(
+        r[0]
+        for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        if not r[0].startswith("_")
+    )
+    return {n: sorted(map(repr, con.execute(f"SELECT * FROM {n}").fetchall())) for n in names}
+
+
+def _n_cities(data: Path) -> int:
+    return len(load.city_files(data))
+
+
+def test_a_snapshot_holds_the_same_tables_as_a_full_build(dashboard_copy, folder):
+    snapshot = cache.open_snapshot(dashboard_copy, folder)
+    reference = load.build_database(load.load_all(dashboard_copy))
+    assert snapshot.written and snapshot.validated == _n_cities(dashboard_copy)
+    assert _tables(snapshot.con) == _tables(reference)
+    # the served schema too (types and column order): the pages' queries read it
+    schema = "SELECT table_name, column_name, data_type FROM information_schema.columns ORDER BY ALL"
+    served = [r for r in snapshot.con.execute(schema).fetchall() if not r[0].startswith("_")]
+    assert served == reference.execute(schema).fetchall()
+
+
+def test_a_restart_with_unchanged_files_validates_nothing(dashboard_copy, folder, monkeypatch):
+    first = cache.open_snapshot(dashboard_copy, folder)
+    expected = _tables(first.con)
+    calls = []
+    real = load.load_city
+    monkeypatch.setattr(load, "load_city", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    again = cache.open_snapshot(dashboard_copy, folder)
+    assert (again.validated, again.written, calls) == (0, False, [])
+    assert again.path == first.path
+    assert _tables(again.con) == expected
+
+
+def test_an_edited_file_is_revalidated_alone_and_shows(dashboard_copy, folder, monkeypatch):
+    cache.open_snapshot(dashboard_copy, folder)
+    path = sorted(load.city_files(dashboard_copy))[0]
+    text = path.read_text(encoding="utf-8")
+    city_id = path.stem
+    name_line = next(line for line in text.splitlines() if line.startswith("name: "))
+    path.write_text(text.replace(name_line, "name: {zh: 改过的名字, en: Edited name}", 1), encoding="utf-8")
+    calls = []
+    real = load.load_city
+    monkeypatch.setattr(load, "load_city", lambda *a, **k: calls.append(a[0].name) or real(*a, **k))
+    snapshot = cache.open_snapshot(dashboard_copy, folder)
+    assert calls == [path.name] and snapshot.validated == 1 and snapshot.written
+    row = snapshot.con.execute("SELECT name_zh, name_en FROM cities WHERE city_id = ?", [city_id]).fetchone()
+    assert row == ("改过的名字", "Edited name")
+    assert _tables(snapshot.con) == _tables(load.build_database(load.load_all(dashboard_copy)))
+
+
+def test_an_edited_source_text_invalidates_the_file_that_quotes_it(dashboard_copy, folder):
+    cache.open_snapshot(dashboard_copy, folder)
+    con = load.build_database(load.load_all(dashboard_copy))
+    city_id, source = con.execute(
+        "SELECT o.city_id, r.source_path FROM observations o JOIN reports r USING (report_id) LIMIT 1"
+    ).fetchone()
+    source_file = dashboard_copy / source.removeprefix("data/")
+    header, _, _ = source_file.read_text(encoding="utf-8").partition("\n---\n")
+    source_file.write_text(header + "\n---\n正文已删去。\n", encoding="utf-8")  # every quote gone
+    snapshot = cache.open_snapshot(dashboard_copy, folder)
+    # the city file itself did not change; the cache must not serve it: the loader rejects it now
+    rejected = load.load_all(dashboard_copy)
+    assert city_id not in rejected.cities
+    assert snapshot.con.execute("SELECT count(*) FROM cities WHERE city_id = ?", [city_id]).fetchone()[0] == 0
+    problems = snapshot.con.execute("SELECT path, line, col, message FROM problems").fetchall()
+    assert [f"{p}:{line}:{col}: {m}" for p, line, col, m in problems] == [str(p) for p in rejected.problems]
+    assert any(city_id in f for f in snapshot.failed_files)
+
+
+def test_a_changed_catalog_or_code_version_revalidates_everything(dashboard_copy, folder, monkeypatch):
+    n = _n_cities(dashboard_copy)
+    cache.open_snapshot(dashboard_copy, folder)
+    catalog = dashboard_copy / "catalog.yaml"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "\n# a comment changes the catalog's bytes\n")
+    assert cache.open_snapshot(dashboard_copy, folder).validated == n
+    assert cache.open_snapshot(dashboard_copy, folder).validated == 0
+    monkeypatch.setattr(cache, "code_version", lambda: "another-loader")
+    assert cache.open_snapshot(dashboard_copy, folder).validated == n
+
+
+def test_a_conflict_fixed_brings_the_other_file_back_without_revalidation(dashboard_copy, folder, monkeypatch):
+    original = sorted(load.city_files(dashboard_copy))[0]
+    twin = original.with_name("zz_twin.yaml")
+    text = original.read_text(encoding="utf-8")
+    # the same city under a second file name: the id differs from the file name, so it fails alone
+    twin.write_text(text, encoding="utf-8")
+    snapshot = cache.open_snapshot(dashboard_copy, folder)
+    assert any("zz_twin" in f for f in snapshot.failed_files)
+    twin.unlink()
+    calls = []
+    real = load.load_city
+    monkeypatch.setattr(load, "load_city", lambda *a, **k: calls.append(a[0].name) or real(*a, **k))
+    snapshot = cache.open_snapshot(dashboard_copy, folder)
+    assert calls == [] and snapshot.failed_files == ()
+
+
+def test_files_kept_out_by_a_cross_file_conflict_come_back_from_the_cache(dashboard_copy, folder, monkeypatch):
+    # two valid files claiming one report id: the newer is left out, and comes back when the
+    # older one gives it up, without being validated again
+    files = sorted(load.city_files(dashboard_copy))
+    older, newer = files[0], files[1]
+    older_report = load.load_city(older, load.load_catalog(dashboard_copy / "catalog.yaml"), dashboard_copy)[0]
+    newer_city = load.load_city(newer, load.load_catalog(dashboard_copy / "catalog.yaml"), dashboard_copy)[0]
+    claimed = next(iter(newer_city.header.reports))
+    text = older.read_text(encoding="utf-8")
+    extra = (
+        f"  {claimed}:\n    title: {{zh: 重复, en: duplicate}}\n    publisher: 测试\n    published: 2024-01-15\n"
+        f"    period: {{start: 2023-01-01, end: 2023-12-31}}\n    source: sources/{claimed}.txt\n"
+    )
+    first_report = next(iter(older_report.header.reports))
+    marker = f"  {first_report}:\n"
+    assert marker in text
+    older.write_text(text.replace(marker, extra + marker, 1), encoding="utf-8")
+    snapshot = cache.open_snapshot(dashboard_copy, folder)
+    expected = load.load_all(dashboard_copy)
+    assert sorted(snapshot.failed_files) == sorted(expected.failed_files)
+    assert _tables(snapshot.con) == _tables(load.build_database(expected))
+    older.write_text(text, encoding="utf-8")
+    calls = []
+    real = load.load_city
+    monkeypatch.setattr(load, "load_city", lambda *a, **k: calls.append(a[0].name) or real(*a, **k))
+    snapshot = cache.open_snapshot(dashboard_copy, folder)
+    assert older.name in calls and newer.name not in calls
+    assert snapshot.failed_files == ()
+    assert _tables(snapshot.con) == _tables(load.build_database(load.load_all(dashboard_copy)))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "counts"])
+def test_a_damaged_snapshot_is_set_aside_and_rebuilt(dashboard_copy, folder, damage):
+    import duckdb
+
+    first = cache.open_snapshot(dashboard_copy, folder)
+    expected = _tables(first.con)
+    first.con.close()
+    path = first.path
+    if damage == "garbage":
+        path.write_bytes(b"not a database" * 1000)
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 3])
+    else:  # a snapshot whose rows differ from what its _meta says
+        con = duckdb.connect(str(path))
+        con.execute("DELETE FROM observations WHERE observation_id % 2 = 0")
+        con.close()
+    snapshot = cache.open_snapshot(dashboard_copy, folder)
+    assert snapshot.written and snapshot.validated == _n_cities(dashboard_copy)
+    assert snapshot.notes and "set aside" in snapshot.notes[0]
+    assert _tables(snapshot.con) == expected
+
+
+def test_an_unwritable_cache_folder_builds_in_memory(dashboard_copy, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    snapshot = cache.open_snapshot(dashboard_copy, blocker / "cache")
+    assert snapshot.path is None and not snapshot.written
+    assert "cannot be written" in snapshot.notes[0]
+    assert _tables(snapshot.con) == _tables(load.build_database(load.load_all(dashboard_copy)))
+
+
+def test_processes_starting_together_share_one_build(dashboard_copy, folder):
+    results, errors = [], []
+
+    def start():
+        try:
+            results.append(cache.open_snapshot(dashboard_copy, folder))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(r.written for r in results) == [False, False, True]  # one wrote, the others read it
+    assert len({r.path for r in results}) == 1
+    assert len({repr(_tables(r.con)) for r in results}) == 1
+
+
+def test_the_cli_prebuilds_the_cache(dashboard_copy, folder, capsys):
+    from metrics.__main__ import main
+
+    assert main(["--data", str(dashboard_copy), "build", "--cache", str(folder)]) == 0
+    assert "snapshot written" in capsys.readouterr().err
+    assert cache.open_snapshot(dashboard_copy, folder).validated == 0
