@@ -519,3 +519,21 @@ def test_a_draft_stops_when_its_caller_says_so(catalog):
         D.draft(text, catalog, should_stop=stop_after_three)
     assert len(asked) == 4
     assert D.draft(text[:5000], catalog, should_stop=lambda: False).candidates
+
+
+def test_the_out_of_sample_evaluation_set_validates_against_the_live_catalog():
+    """tests/fixtures/draft_eval/ is measured with data/catalog.yaml (issue 9): a catalog change
+    that breaks one of its files fails here, with the located problems, not in the README's figures."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run(
+        [sys.executable, str(root / "scripts" / "draft_eval_oos.py")], capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    figures = json.loads(next(line for line in run.stdout.splitlines() if line.startswith("{")))
+    fixture = root / "tests" / "fixtures" / "draft_eval" / "cities"
+    curated = sum(text.count("\n  - indicator: ") for text in (p.read_text("utf-8") for p in fixture.glob("*.yaml")))
+    assert curated > 0 and figures["curated"] == curated
+    assert 0 <= figures["proposed"] <= curated and figures["candidates_curated"] <= figures["candidates"]
