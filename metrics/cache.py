@@ -38,7 +38,7 @@ from types import SimpleNamespace
 import duckdb
 import pandas as pd
 
-from metrics import load
+from metrics import load, yamlio
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +67,9 @@ def _sha(raw: bytes) -> str:
 
 
 def _read(path: Path) -> bytes | None:
+    """The file's bytes as they were at one moment (yamlio.read_stable), or None."""
     try:
-        return path.read_bytes()
+        return yamlio.read_stable(path)
     except OSError:
         return None
 
@@ -192,12 +193,8 @@ def _open_checked(path: Path | None) -> tuple[duckdb.DuckDBPyConnection | None, 
         return None, None, f"damaged ({exc})"
 
 
-def _scan(data_dir: Path) -> tuple[bytes | None, list[tuple[Path, str, bytes | None]]]:
-    catalog = _read(data_dir / "catalog.yaml")
-    files = []
-    for path in load.city_files(data_dir):
-        files.append((path, path.relative_to(data_dir).as_posix(), _read(path)))
-    return catalog, files
+def _scan(data_dir: Path) -> list[tuple[Path, str, bytes | None]]:
+    return [(path, path.relative_to(data_dir).as_posix(), _read(path)) for path in load.city_files(data_dir)]
 
 
 def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
@@ -206,7 +203,11 @@ def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
     Raises load.CatalogError when the catalog is broken (nothing is checked without it)."""
     data_dir = Path(data_dir)
     folder = Path(folder) if folder is not None else cache_dir()
-    catalog = load.load_catalog(data_dir / "catalog.yaml")
+    # The catalog is read once: the entries are keyed by the very bytes that were validated.
+    catalog_path = data_dir / "catalog.yaml"
+    catalog_raw = _read(catalog_path)
+    # raw None (unreadable): load_catalog reads it itself and raises the located error
+    catalog = (load.load_catalog(catalog_path, catalog_raw), _sha(catalog_raw or b""))
     prefix = _prefix(data_dir)
     if not _writable(folder):
         notes = [f"cache folder {folder} cannot be written: database built in memory"]
@@ -247,9 +248,9 @@ def _source_shas(data_dir: Path, light: _Light, memo: dict[str, str | None]) -> 
     return out
 
 
-def _build(data_dir, catalog, old, meta, target, notes) -> Snapshot:
-    catalog_raw, files = _scan(data_dir)
-    catalog_sha = _sha(catalog_raw or b"")
+def _build(data_dir, catalog_and_sha, old, meta, target, notes) -> Snapshot:
+    catalog, catalog_sha = catalog_and_sha
+    files = _scan(data_dir)
     entries = _entries(old)
     source_memo: dict[str, str | None] = {}
     lights: list[_Light] = []
@@ -270,14 +271,17 @@ def _build(data_dir, catalog, old, meta, target, notes) -> Snapshot:
                     keys[rel] = key
                     reused.append(rel)
                     continue
-            city, file_problems = load.load_city(path, catalog, data_dir)
+            city, file_problems = load.load_city(path, catalog, data_dir, raw)
             if city is None:
                 problems += file_problems
                 failed.append(where)
                 continue
             light = _Light.of(city, rel)
-            if raw is not None:
-                keys[rel] = _file_key(rel, raw, catalog_sha, where, _source_shas(data_dir, light, source_memo))
+            # keyed by the source texts the validation read (not read again: they may have changed)
+            used = {city.header.reports[r].source: _sha(text.encode("utf-8")) for r, text in city.sources.items()}
+            sources = [(rep.source, used.get(rep.source)) for rep in light.header.reports.values()]
+            if raw is not None:  # read by load_city itself after a failed read here: not cached
+                keys[rel] = _file_key(rel, raw, catalog_sha, where, sources)
             fresh[rel] = city
             lights.append(light)
         included: list[_Light] = []

@@ -951,6 +951,9 @@ class CityScore:
     indicator_right: int  # proposed curated observations whose suggested indicator is theirs
     suggested: int  # proposed curated observations with any suggestion
     missed: list[str] = field(default_factory=list)
+    # candidates matching no curated observation: (report id, number as written, suggested
+    # indicator or "", quote), for a person to judge (dates, ordinals, outcomes left out)
+    unmatched: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -979,6 +982,19 @@ class Evaluation:
     @property
     def suggestion_coverage(self) -> float:
         return self._sum("suggested") / max(1, self._sum("proposed"))
+
+    def figures(self) -> dict[str, float | int]:
+        """The rates and the counts behind them, as `draft-eval --json` prints them."""
+        counts = ("curated", "proposed", "candidates", "candidates_curated", "indicator_right", "suggested")
+        return {
+            "recall": self.recall,
+            "precision": self.precision,
+            "indicator_match": self.indicator_match,
+            "suggestion_accuracy": self.suggestion_accuracy,
+            "suggestion_coverage": self.suggestion_coverage,
+            **{name: self._sum(name) for name in counts},
+            "unmatched": sum(len(c.unmatched) for c in self.cities),
+        }
 
     def describe(self) -> str:
         lines = [f"{'city':<12} {'curated':>7} {'proposed':>8} {'cands':>6} {'cand.cur':>8} {'ind.ok':>6}"]
@@ -1054,6 +1070,11 @@ def evaluate(dataset, report_ids=None) -> Evaluation:
                     score.indicator_right += best.indicator == obs.indicator
             score.candidates += len(result.candidates)
             score.candidates_curated += len(matched)
+            score.unmatched += [
+                (report_id, c.written, c.indicator or "", c.quote)
+                for i, c in enumerate(result.candidates)
+                if i not in matched
+            ]
         scores.append(score)
     return Evaluation(scores)
 
@@ -1154,17 +1175,7 @@ def cmd_draft_eval(args) -> int:
         return _fail("--reports", str(exc))
     print(evaluation.describe())
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "recall": evaluation.recall,
-                    "precision": evaluation.precision,
-                    "indicator_match": evaluation.indicator_match,
-                    "suggestion_accuracy": evaluation.suggestion_accuracy,
-                    "suggestion_coverage": evaluation.suggestion_coverage,
-                }
-            )
-        )
+        print(json.dumps(evaluation.figures()))
     return 0
 
 

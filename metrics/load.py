@@ -154,11 +154,12 @@ def _is_union_branch(step) -> bool:
     )
 
 
-def load_catalog(path: Path) -> schema.Catalog:
-    """Loads and validates the catalog; raises CatalogError listing every problem."""
+def load_catalog(path: Path, raw: bytes | None = None) -> schema.Catalog:
+    """Loads and validates the catalog (from `raw`, its bytes, when the caller read them already);
+    raises CatalogError listing every problem."""
     where = display_path(path)
     try:
-        doc = yamlio.read(path)
+        doc = yamlio.read(path) if raw is None else yamlio.parse(yamlio.decode(raw))
     except OSError as exc:
         raise CatalogError([Problem(where, 1, 1, f"cannot read the file: {yamlio.os_reason(exc)}")]) from None
     except yamlio.YamlError as exc:
@@ -264,11 +265,15 @@ def _same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-def load_city(path: Path, catalog: schema.Catalog, data_dir: Path) -> tuple[CityData | None, list[Problem]]:
-    """Loads and validates one city file; returns its data, or None with every problem found."""
+def load_city(
+    path: Path, catalog: schema.Catalog, data_dir: Path, raw: bytes | None = None
+) -> tuple[CityData | None, list[Problem]]:
+    """Loads and validates one city file (from `raw`, its bytes, when the caller read them
+    already: metrics.cache validates the very bytes it hashed); returns its data, or None with
+    every problem found."""
     where = display_path(path)
     try:
-        raw = yamlio.read_stable(path)
+        raw = yamlio.read_stable(path) if raw is None else raw
     except OSError as exc:
         return None, [Problem(where, 1, 1, f"cannot read the file: {yamlio.os_reason(exc)}")]
     if len(raw) > yamlio.MAX_BYTES:

@@ -11,11 +11,11 @@ catalog does). Then it runs metrics.draft.evaluate on every report of the set an
 
 1. evaluation.describe(): the per-city table, recall, precision, indicator match, and the curated
    observations the draft missed;
-2. one JSON line: recall, precision, indicator_match, suggestion_accuracy, suggestion_coverage
-   (and the counts behind them);
-3. the junk candidates: drafted candidates that match no curated observation (same matching as
-   evaluate: same canonical value and qualifier, the number inside the curated quote, each
-   candidate matched to at most one observation), one per line, so that a human can judge whether
+2. one JSON line, Evaluation.figures(): recall, precision, indicator_match, suggestion_accuracy,
+   suggestion_coverage and the counts behind them;
+3. the junk candidates: the drafted candidates evaluate matched to no curated observation
+   (CityScore.unmatched: same canonical value and qualifier, the number inside the curated quote,
+   each candidate matched to at most one observation), one per line, so that a human can judge whether
    each is a date, an anniversary, an ordinal, a number inside a name, or an outcome the curation
    left out on purpose (tests/fixtures/draft_eval/README.md lists those).
 
@@ -99,44 +99,6 @@ def _set_problems(dataset: load.Dataset) -> list[str]:
     return problems
 
 
-def junk_candidates(dataset: load.Dataset) -> list[dict]:
-    """Drafted candidates that match no curated observation, matched as metrics.draft.evaluate does."""
-    junk = []
-    for city_id, city in sorted(dataset.cities.items()):
-        for report_id, raw in city.sources.items():
-            result = draft.draft(raw, dataset.catalog)
-            src = result.source
-            matched: set[int] = set()
-            for obs, canonical in zip(city.observations, city.canonical, strict=True):
-                if obs.report != report_id:
-                    continue
-                span = src.find(obs.quote)
-                hits = [
-                    i
-                    for i, c in enumerate(result.candidates)
-                    if span
-                    and c.start < span[1]
-                    and c.end > span[0]
-                    and draft._same(c.value, canonical)
-                    and c.qualifier == obs.qualifier
-                ]
-                if hits:
-                    matched.add(next((i for i in hits if i not in matched), hits[0]))
-            for i, c in enumerate(result.candidates):
-                if i not in matched:
-                    junk.append(
-                        {
-                            "city": city_id,
-                            "report": report_id,
-                            "written": c.written,
-                            "suggested": c.indicator or None,
-                            "quote": c.quote,
-                            "at": c.start,
-                        }
-                    )
-    return junk
-
-
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="draft_eval_oos_") as name:
         tmp = Path(name)
@@ -166,35 +128,13 @@ def main() -> int:
             f"(live catalog {_rel(CATALOG)}; reports {', '.join(reports)})"
         )
         evaluation = draft.evaluate(dataset)
-        junk = junk_candidates(dataset)
 
     print(evaluation.describe())
-    s = evaluation._sum
-    if len(junk) != s("candidates") - s("candidates_curated"):  # the same matching as evaluate
-        print(f"internal error: {len(junk)} junk candidates, expected {s('candidates') - s('candidates_curated')}")
-        return 1
-    print(
-        json.dumps(
-            {
-                "recall": evaluation.recall,
-                "precision": evaluation.precision,
-                "indicator_match": evaluation.indicator_match,
-                "suggestion_accuracy": evaluation.suggestion_accuracy,
-                "suggestion_coverage": evaluation.suggestion_coverage,
-                "curated": s("curated"),
-                "proposed": s("proposed"),
-                "candidates": s("candidates"),
-                "candidates_curated": s("candidates_curated"),
-                "indicator_right": s("indicator_right"),
-                "suggested": s("suggested"),
-                "junk_candidates": len(junk),
-            },
-            ensure_ascii=False,
-        )
-    )
-    print(f"junk candidates (drafted, matching no curated observation): {len(junk)}")
-    for j in junk:
-        print(f"  {j['report']}: {j['written']} [{j['suggested'] or 'no suggestion'}] in {j['quote']}")
+    print(json.dumps(evaluation.figures(), ensure_ascii=False))
+    unmatched = [u for c in evaluation.cities for u in c.unmatched]
+    print(f"junk candidates (drafted, matching no curated observation): {len(unmatched)}")
+    for report_id, written, suggested, quote in unmatched:
+        print(f"  {report_id}: {written} [{suggested or 'no suggestion'}] in {quote}")
     return 0
 
 

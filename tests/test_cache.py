@@ -213,3 +213,21 @@ def test_the_cli_prebuilds_the_cache(dashboard_copy, folder, capsys):
     assert main(["--data", str(dashboard_copy), "build", "--cache", str(folder)]) == 0
     assert "snapshot written" in capsys.readouterr().err
     assert cache.open_snapshot(dashboard_copy, folder).validated == 0
+
+
+def test_each_file_is_read_once_and_the_bytes_hashed_are_the_bytes_validated(dashboard_copy, folder, monkeypatch):
+    from collections import Counter
+
+    from metrics import yamlio
+
+    reads = Counter()
+    real = yamlio.read_stable
+    monkeypatch.setattr(yamlio, "read_stable", lambda path: reads.update([Path(path).name]) or real(path))
+    validated = []
+    real_load = load.load_city
+    monkeypatch.setattr(load, "load_city", lambda *a, **k: validated.append(a[3]) or real_load(*a, **k))
+    cache.open_snapshot(dashboard_copy, folder)
+    assert reads["catalog.yaml"] == 1
+    assert all(reads[p.name] == 1 for p in load.city_files(dashboard_copy))
+    assert all(reads[p.name] == 1 for p in (dashboard_copy / "sources").glob("*.txt"))
+    assert validated and all(isinstance(raw, bytes) for raw in validated)

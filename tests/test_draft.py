@@ -537,3 +537,4 @@ def test_the_out_of_sample_evaluation_set_validates_against_the_live_catalog():
     curated = sum(text.count("\n  - indicator: ") for text in (p.read_text("utf-8") for p in fixture.glob("*.yaml")))
     assert curated > 0 and figures["curated"] == curated
     assert 0 <= figures["proposed"] <= curated and figures["candidates_curated"] <= figures["candidates"]
+    assert figures["unmatched"] == figures["candidates"] - figures["candidates_curated"]
