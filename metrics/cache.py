@@ -12,24 +12,35 @@ elsewhere or prebuilds it with `python -m metrics build --cache`). A snapshot ho
   back without re-validation when the conflict is fixed;
 - `_meta`: the key of the whole build and the row count of every table, written last.
 
-`open_snapshot(data_dir)` hashes every data file (it reads them; it does not trust modification
-times), re-validates only the files whose key changed (and every file that failed: problems are
-not cached), re-applies the cross-file rules to all of them, and writes a new snapshot only when
-something changed. A snapshot is written under a new name and then named current, so a reader never
-sees half of one; a snapshot that cannot be opened, lacks `_meta`, or whose counts differ from
-`_meta` is set aside and rebuilt, never served. Two processes starting together take a file lock:
-the second reads what the first wrote. When the cache folder cannot be written, the database is
-built in memory as before.
+`open_snapshot(data_dir)` stats every data file; a file whose signature (size, modification and
+change times, inode, with the catalog's hash and its display path) is the one recorded is not read
+at all; any other is hashed, and re-validated when its key changed (as is every file that failed:
+problems are not cached). The cross-file rules are re-applied to all files. Many files to validate
+(a cold start) are shared with helper processes (FEDERATION_WORKERS, default one per CPU). A few
+changed files update a copy of the last snapshot in place: their cities' rows and per-city derived
+rows are replaced, the other cities' observations renumbered as a full build numbers them, the
+cross-city counts counted again (about 1 s at 3,000 cities); otherwise every table is written
+afresh. A snapshot is written under a new name and then named current, so a reader never sees
+half of one; a snapshot that cannot be opened, lacks `_meta`, or whose counts differ from `_meta`
+is set aside and rebuilt, never served. Two processes starting together take a file lock: the
+second reads what the first wrote. When the cache folder cannot be written, the database is built
+in memory as before.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import fcntl
 import hashlib
 import json
 import logging
 import os
+import pickle
+import shutil
+import subprocess
+import sys
+import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,10 +204,6 @@ def _open_checked(path: Path | None) -> tuple[duckdb.DuckDBPyConnection | None, 
         return None, None, f"damaged ({exc})"
 
 
-def _scan(data_dir: Path) -> list[tuple[Path, str, bytes | None]]:
-    return [(path, path.relative_to(data_dir).as_posix(), _read(path)) for path in load.city_files(data_dir)]
-
-
 def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
     """The database of a data folder, from its snapshot when that is current.
 
@@ -207,7 +214,7 @@ def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
     catalog_path = data_dir / "catalog.yaml"
     catalog_raw = _read(catalog_path)
     # raw None (unreadable): load_catalog reads it itself and raises the located error
-    catalog = (load.load_catalog(catalog_path, catalog_raw), _sha(catalog_raw or b""))
+    catalog = (load.load_catalog(catalog_path, catalog_raw), _sha(catalog_raw or b""), catalog_raw)
     prefix = _prefix(data_dir)
     if not _writable(folder):
         notes = [f"cache folder {folder} cannot be written: database built in memory"]
@@ -227,8 +234,8 @@ def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
 def _entries(old: duckdb.DuckDBPyConnection | None) -> dict[str, tuple]:
     if old is None:
         return {}
-    rows = old.execute("SELECT rel, key, light FROM _files").fetchall()
-    return {rel: (key, light) for rel, key, light in rows}
+    rows = old.execute("SELECT rel, key, light, sig FROM _files").fetchall()
+    return {rel: (key, light, sig) for rel, key, light, sig in rows}
 
 
 def _file_key(rel: str, raw: bytes, catalog_sha: str, where: str, sources: list[tuple[str, str | None]]) -> str:
@@ -248,44 +255,189 @@ def _source_shas(data_dir: Path, light: _Light, memo: dict[str, str | None]) -> 
     return out
 
 
-def _build(data_dir, catalog_and_sha, old, meta, target, notes) -> Snapshot:
-    catalog, catalog_sha = catalog_and_sha
-    files = _scan(data_dir)
-    entries = _entries(old)
-    source_memo: dict[str, str | None] = {}
-    lights: list[_Light] = []
-    keys: dict[str, str] = {}
-    reused: list[str] = []
-    fresh: dict[str, load.CityData] = {}
-    problems: list[load.Problem] = []
-    failed: list[str] = []
+def _signature(stats: dict[str, str], rel: str, light: _Light, catalog_sha: str) -> str:
+    """What the file and the sources it quotes looked like on disk (size, modification and change
+    times, inode), taken before any of them was read: when it is unchanged, so are their bytes
+    (a write always moves the change time, which no program can set back)."""
+    parts = [catalog_sha, load.display_path(light.path), stats.get(rel, "missing")]
+    parts += [f"{rep.source}={stats.get(rep.source, 'missing')}" for rep in light.header.reports.values()]
+    return "|".join(parts)
+
+
+def _stats(data_dir: Path) -> dict[str, str]:
+    """The on-disk signature of every city file and source text, by its path in the folder."""
+    out = {}
+    for sub in ("cities", "sources"):
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(data_dir / sub):
+                with contextlib.suppress(OSError):
+                    st = entry.stat()
+                    out[f"{sub}/{entry.name}"] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+    return out
+
+
+def _validate(items, catalog, data_dir: Path, catalog_sha: str) -> tuple[list[tuple], dict[str, pd.DataFrame]]:
+    """Validates city files: for each (path, rel, bytes or None), (rel, light as JSON or None, key
+    or None, problems), and the rows of the valid ones. The key is of the bytes and source texts
+    this validation read (a file unreadable here is read by load_city, reported, never cached)."""
+    cities: dict[str, load.CityData] = {}
+    out = []
     with load.gc_paused():
-        for path, rel, raw in files:
-            where = load.display_path(path)
-            entry = entries.get(rel)
-            if entry is not None and raw is not None:
-                light = _Light.from_json(entry[1], path, rel)
-                key = _file_key(rel, raw, catalog_sha, where, _source_shas(data_dir, light, source_memo))
-                if key == entry[0]:
-                    lights.append(light)
-                    keys[rel] = key
-                    reused.append(rel)
-                    continue
-            city, file_problems = load.load_city(path, catalog, data_dir, raw)
+        for path, rel, raw in items:
+            if raw is None:
+                raw = _read(path)
+            city, problems = load.load_city(path, catalog, data_dir, raw)
             if city is None:
-                problems += file_problems
-                failed.append(where)
+                out.append((rel, None, None, problems))
                 continue
             light = _Light.of(city, rel)
-            # keyed by the source texts the validation read (not read again: they may have changed)
             used = {city.header.reports[r].source: _sha(text.encode("utf-8")) for r, text in city.sources.items()}
             sources = [(rep.source, used.get(rep.source)) for rep in light.header.reports.values()]
-            if raw is not None:  # read by load_city itself after a failed read here: not cached
-                keys[rel] = _file_key(rel, raw, catalog_sha, where, sources)
-            fresh[rel] = city
-            lights.append(light)
+            key = _file_key(rel, raw, catalog_sha, load.display_path(path), sources) if raw is not None else None
+            cities[rel] = city
+            out.append((rel, light.to_json(), key, []))
+    return out, _frames(cities, catalog)
+
+
+PARALLEL_MIN = 200  # files: below this, starting a worker costs more than it saves
+_CHUNK = 50
+_ROOT = str(Path(__file__).resolve().parent.parent)
+_WORKER = f"import sys; sys.path.insert(0, {_ROOT!r}); from metrics import cache; cache._serve_worker()"
+
+
+def workers() -> int:
+    """Processes that validate a large batch of files, this one included (FEDERATION_WORKERS;
+    default: the CPUs, at most 8)."""
+    raw = os.environ.get("FEDERATION_WORKERS", "").strip()
+    try:
+        return max(1, int(raw)) if raw else max(1, min(os.cpu_count() or 1, 8))
+    except ValueError:
+        return 1
+
+
+def _serve_worker() -> None:
+    """A helper process (see _parallel): reads the catalog's bytes and folder, then chunks of
+    files, and answers each chunk with _validate's result, all pickled over stdin and stdout."""
+    channel_in, channel_out = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but results on the channel
+    catalog_path, catalog_raw, data_dir, catalog_sha = pickle.load(channel_in)
+    catalog = load.load_catalog(Path(catalog_path), catalog_raw)
+    while (chunk := pickle.load(channel_in)) is not None:
+        pickle.dump(_validate(chunk, catalog, Path(data_dir), catalog_sha), channel_out, pickle.HIGHEST_PROTOCOL)
+        channel_out.flush()
+
+
+def _parallel(items, helpers: int, catalog, catalog_raw, data_dir: Path, catalog_sha: str, notes: list[str]):
+    """_validate over chunks of the items, shared between this process and `helpers` helper
+    processes (`python -c`, started afresh: no fork of a threaded server, no import of its main
+    module). A chunk a helper could not finish is validated here."""
+    chunks = [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+    results: list = [None] * len(chunks)
+    pending = collections.deque(range(len(chunks)))
+    lock = threading.Lock()
+    errors: list[str] = []
+    helped: list[int] = []
+
+    def take() -> int | None:
+        with lock:
+            return pending.popleft() if pending else None
+
+    def helper() -> None:
+        try:
+            with subprocess.Popen(
+                [sys.executable, "-c", _WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=os.getcwd()
+            ) as proc:
+                n = None
+                try:
+                    pickle.dump((str(data_dir / "catalog.yaml"), catalog_raw, str(data_dir), catalog_sha), proc.stdin)
+                    while (n := take()) is not None:
+                        pickle.dump(chunks[n], proc.stdin, pickle.HIGHEST_PROTOCOL)
+                        proc.stdin.flush()
+                        results[n] = pickle.load(proc.stdout)
+                        helped.append(n)
+                    pickle.dump(None, proc.stdin)
+                    proc.stdin.close()
+                except BaseException:
+                    proc.kill()
+                    raise
+        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            errors.append(f"{type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=helper, daemon=True) for _ in range(helpers)]
+    for thread in threads:
+        thread.start()
+    while (n := take()) is not None:
+        results[n] = _validate(chunks[n], catalog, data_dir, catalog_sha)
+    for thread in threads:
+        thread.join()
+    for n, result in enumerate(results):  # a helper that failed left its chunk undone
+        if result is None:
+            results[n] = _validate(chunks[n], catalog, data_dir, catalog_sha)
+    notes.append(f"{len(helped)} of {len(chunks)} chunks of {_CHUNK} files validated by {helpers} helper process(es)")
+    if errors:
+        notes.append(f"a validation helper failed ({errors[0]}); its files were validated here")
+        log.warning(notes[-1])
+    return results
+
+
+def _validate_all(items, catalog, catalog_raw, data_dir: Path, catalog_sha: str, notes: list[str]):
+    """_validate over every item: shared with helper processes when there are many (a cold start
+    at 3,000 cities), else here. Results come back in the items' order."""
+    n = workers()
+    if n > 1 and len(items) >= PARALLEL_MIN:
+        return _parallel(items, n - 1, catalog, catalog_raw, data_dir, catalog_sha, notes)
+    return [_validate(items, catalog, data_dir, catalog_sha)]
+
+
+def _build(data_dir, catalog_and_sha, old, meta, target, notes) -> Snapshot:
+    catalog, catalog_sha, catalog_raw = catalog_and_sha
+    files = load.city_files(data_dir)
+    stats = _stats(data_dir)
+    entries = _entries(old)
+    source_memo: dict[str, str | None] = {}
+    lights: dict[str, _Light] = {}
+    keys: dict[str, str] = {}
+    sigs: dict[str, str] = {}
+    reused: list[str] = []
+    todo: list[tuple[Path, str, bytes | None]] = []
+    with load.gc_paused():
+        for path in files:
+            rel = f"cities/{path.name}"
+            entry = entries.get(rel)
+            if entry is not None:
+                key, light_json, sig = entry
+                light = _Light.from_json(light_json, path, rel)
+                now = _signature(stats, rel, light, catalog_sha)
+                if sig != now:  # touched or changed: compare the bytes
+                    raw = _read(path)
+                    sources = _source_shas(data_dir, light, source_memo)
+                    if raw is None or _file_key(rel, raw, catalog_sha, load.display_path(path), sources) != key:
+                        todo.append((path, rel, raw))
+                        continue
+                lights[rel], keys[rel], sigs[rel] = light, key, now
+                reused.append(rel)
+                continue
+            todo.append((path, rel, None))
+    fresh_frames = []
+    fresh: set[str] = set()
+    problems: list[load.Problem] = []
+    failed: list[str] = []
+    for results, frames in _validate_all(todo, catalog, catalog_raw, data_dir, catalog_sha, notes):
+        fresh_frames.append(frames)
+        for rel, light_json, key, file_problems in results:
+            if light_json is None:
+                problems += file_problems
+                failed.append(load.display_path(data_dir / rel))
+                continue
+            light = _Light.from_json(light_json, data_dir / rel, rel)
+            lights[rel] = light
+            fresh.add(rel)
+            if key is not None:
+                keys[rel], sigs[rel] = key, _signature(stats, rel, light, catalog_sha)
+    with load.gc_paused():
         included: list[_Light] = []
-        for light, conflict in load.merge_conflicts(lights):
+        ordered = [lights[f"cities/{p.name}"] for p in files if f"cities/{p.name}" in lights]
+        for light, conflict in load.merge_conflicts(ordered):
             if conflict:
                 problems += conflict
                 failed.append(load.display_path(light.path))
@@ -297,18 +449,29 @@ def _build(data_dir, catalog_and_sha, old, meta, target, notes) -> Snapshot:
             ensure_ascii=False,
         ).encode()
     ).hexdigest()
-    stems = tuple(p.stem for p, _, _ in files)
+    stems = tuple(p.stem for p in files)
     if meta is not None and meta["key"] == build_key:
         return Snapshot(old, target[2], stems, tuple(failed), 0, False, notes)
+    changed = (set(entries) - set(reused)) | set(fresh)
+    # A few files changed: a copy of the last snapshot is updated in place (an edit shows in about
+    # a second at 3,000 cities); many, or a new catalog: every table is written afresh.
+    incremental = old is not None and target is not None and reused and len(changed) <= max(20, len(files) // 10)
     if target is None:
         con = duckdb.connect(":memory:")
         path = None
     else:
-        folder, prefix, _ = target
+        folder, prefix, current = target
         path = folder / f"{prefix}-{uuid.uuid4().hex[:12]}.duckdb"
+        if incremental:
+            old.close()
+            old = None
+            shutil.copyfile(current, path)
         con = duckdb.connect(str(path))
     try:
-        _write(con, catalog, old, reused, fresh, included, problems, keys, lights, build_key)
+        if incremental:
+            _update(con, entries, reused, fresh, fresh_frames, included, problems, keys, sigs, lights, build_key)
+        else:
+            _write(con, catalog, old, reused, fresh_frames, included, problems, keys, sigs, lights, build_key)
     except BaseException:
         con.close()
         if path is not None:
@@ -317,7 +480,7 @@ def _build(data_dir, catalog_and_sha, old, meta, target, notes) -> Snapshot:
     if old is not None:
         old.close()
     if path is None:
-        return Snapshot(con, None, stems, tuple(failed), len(fresh), False, notes)
+        return Snapshot(con, None, stems, tuple(failed), len(todo), False, notes)
     con.close()
     folder, prefix, _ = target
     pointer = folder / f"{prefix}.current.tmp"
@@ -326,7 +489,7 @@ def _build(data_dir, catalog_and_sha, old, meta, target, notes) -> Snapshot:
     for stale in folder.glob(f"{prefix}-*.duckdb"):
         if stale != path:
             stale.unlink(missing_ok=True)  # a process still reading it keeps its open file
-    return Snapshot(duckdb.connect(str(path), read_only=True), path, stems, tuple(failed), len(fresh), True, notes)
+    return Snapshot(duckdb.connect(str(path), read_only=True), path, stems, tuple(failed), len(todo), True, notes)
 
 
 def _frames(cities: dict[str, load.CityData], catalog) -> dict[str, pd.DataFrame]:
@@ -352,7 +515,86 @@ def _frames(cities: dict[str, load.CityData], catalog) -> dict[str, pd.DataFrame
     return {t: pd.concat(v, ignore_index=True) if v else None for t, v in out.items()}
 
 
-def _write(con, catalog, old, reused, fresh, included, problems, keys, lights, build_key) -> None:
+def _insert_rows(con, fresh_frames: list[dict[str, pd.DataFrame | None]]) -> None:
+    """Adds the rows of freshly validated files (_validate's frames) to the _rows_* tables."""
+    for frames in fresh_frames:
+        for name in _BASE_TABLES:
+            if frames[name] is not None and len(frames[name]):
+                con.register("_frame", frames[name])
+                con.execute(f"INSERT INTO _rows_{name} SELECT * FROM _frame")
+                con.unregister("_frame")
+
+
+# After an edit, observations are numbered as a full build numbers them (in city order): each
+# city's first id is the count of every observation of the cities before it. _bases holds each
+# city's new offset and, for a city whose rows stay, its old one.
+_BASES = """
+CREATE TEMP TABLE _bases AS
+SELECT city_id, old_base,
+       coalesce(sum(n) OVER (ORDER BY city_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS base
+FROM (
+    SELECT city_id, count(*) AS n, min(observation_id) - 1 AS old_base FROM observations GROUP BY city_id
+    UNION ALL
+    SELECT city_id, count(*), NULL FROM _rows_observations WHERE _file IN (SELECT rel FROM _entering)
+    GROUP BY city_id
+)
+"""
+
+
+def _update(con, entries, reused, fresh, fresh_frames, included, problems, keys, sigs, lights, build_key) -> None:
+    """Brings a copy of the last snapshot up to date in place: only the cities of the files that
+    changed (or whose place in the cross-file rules changed) are replaced, in their own rows and
+    in the per-city derived tables; the others keep theirs (renumbered when an edit changed the
+    number of observations before them); the tables counted across cities are counted again.
+    Gives the same tables as _write (tested)."""
+    changed = (set(entries) - set(reused)) | set(fresh)
+    serving = {x.rel: x.header.id for x in included}
+    served = dict(con.execute("SELECT rel, city_id FROM _served").fetchall())
+    affected = changed | (set(served) ^ set(serving))
+    scope = {served[r] for r in affected if r in served} | {serving[r] for r in affected if r in serving}
+    entering = [r for r in affected if r in serving]
+    con.execute("BEGIN TRANSACTION")
+    for name, values in (("_changed", sorted(changed)), ("_entering", sorted(entering))):
+        con.register(name + "_frame", pd.DataFrame({"rel": values}, dtype="object"))
+        con.execute(f"CREATE TEMP TABLE {name} AS SELECT rel FROM {name}_frame")
+        con.unregister(name + "_frame")
+    con.register("_scope_frame", pd.DataFrame({"city_id": sorted(scope)}, dtype="object"))
+    con.execute("CREATE TEMP TABLE _scope AS SELECT city_id FROM _scope_frame")
+    con.unregister("_scope_frame")
+    for name in _BASE_TABLES:
+        con.execute(f"DELETE FROM _rows_{name} WHERE _file IN (SELECT rel FROM _changed)")
+    _insert_rows(con, fresh_frames)
+    for name in _BASE_TABLES:
+        con.execute(f"DELETE FROM {name} WHERE city_id IN (SELECT city_id FROM _scope)")
+    con.execute(_BASES)
+    moved = "FROM _bases b WHERE {t}.city_id = b.city_id AND b.old_base IS NOT NULL AND b.base <> b.old_base"
+    for table in ("observations", "observations_full"):
+        con.execute(
+            f"UPDATE {table} SET observation_id = observation_id + (b.base - b.old_base) {moved.format(t=table)}"
+        )
+    con.execute(
+        "UPDATE indicator_values SET observation_ids = list_transform(observation_ids, lambda x: x + (b.base - b.old_base)) "
+        + moved.format(t="indicator_values")
+    )
+    for name in ("cities", "reports"):
+        con.execute(
+            f"INSERT INTO {name} SELECT * EXCLUDE (_file) FROM _rows_{name} WHERE _file IN (SELECT rel FROM _entering)"
+        )
+    con.execute(
+        "INSERT INTO observations SELECT r.* EXCLUDE (_file) REPLACE ("
+        "CAST(b.base + row_number() OVER (PARTITION BY r.city_id ORDER BY r.observation_id) AS INTEGER) AS observation_id) "
+        "FROM _rows_observations r JOIN _bases b ON b.city_id = r.city_id AND b.old_base IS NULL "
+        "WHERE r._file IN (SELECT rel FROM _entering) ORDER BY r.city_id, r.observation_id"
+    )
+    load.derive(con, scoped=True)
+    for name in ("_changed", "_entering", "_scope", "_bases"):
+        con.execute(f"DROP TABLE {name}")
+    _write_tail(con, problems, keys, sigs, lights, included, build_key)
+    con.execute("COMMIT")
+    con.execute("CHECKPOINT")
+
+
+def _write(con, catalog, old, reused, fresh_frames, included, problems, keys, sigs, lights, build_key) -> None:
     """Writes every table of a snapshot into `con`: the files' rows, then the served tables."""
     empty = load.tables(load.Dataset(catalog=catalog))
     for name in ("categories", "indicators"):
@@ -370,12 +612,7 @@ def _write(con, catalog, old, reused, fresh, included, problems, keys, lights, b
                 con.register("_old_rows", rows)
                 con.execute(f"INSERT INTO _rows_{name} SELECT * FROM _old_rows")
                 con.unregister("_old_rows")
-    frames = _frames(fresh, catalog)
-    for name in _BASE_TABLES:
-        if frames[name] is not None and len(frames[name]):
-            con.register("_frame", frames[name])
-            con.execute(f"INSERT INTO _rows_{name} SELECT * FROM _frame")
-            con.unregister("_frame")
+    _insert_rows(con, fresh_frames)
     # The served tables: the rows of the files the cross-file rules kept, observation ids in
     # city order (as load.tables numbers them).
     con.register("_included", pd.DataFrame({"rel": [x.rel for x in included]}, dtype="object"))
@@ -392,31 +629,49 @@ def _write(con, catalog, old, reused, fresh, included, problems, keys, lights, b
     )
     con.unregister("_included")
     con.execute(f"CREATE TABLE problems ({load._DDL['problems']})")
-    if problems:
-        con.register(
-            "_frame",
-            pd.DataFrame(
-                [{"path": p.path, "line": p.line, "col": p.col, "message": p.message} for p in problems],
-                columns=["path", "line", "col", "message"],
-            ),
-        )
-        con.execute("INSERT INTO problems SELECT * FROM _frame")
-        con.unregister("_frame")
     load.derive(con)
-    con.register(
-        "_frame",
-        pd.DataFrame(
-            [{"rel": x.rel, "key": keys[x.rel], "light": x.to_json()} for x in lights if x.rel in keys],
-            columns=["rel", "key", "light"],
-        ),
-    )
-    con.execute("CREATE TABLE _files AS SELECT * FROM _frame")
-    con.unregister("_frame")
-    names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()]
-    counts = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+    con.execute("CREATE TABLE _files (rel VARCHAR, key VARCHAR, light VARCHAR, sig VARCHAR)")
+    con.execute("CREATE TABLE _served (rel VARCHAR, city_id VARCHAR)")
     con.execute("CREATE TABLE _meta (key VARCHAR, counts VARCHAR)")
-    con.execute("INSERT INTO _meta VALUES (?, ?)", [build_key, json.dumps(counts)])
+    _write_tail(con, problems, keys, sigs, lights, included, build_key)
     con.execute("CHECKPOINT")
+
+
+def _replace(con, table: str, frame: pd.DataFrame) -> None:
+    """Replaces every row of `table` with the frame's."""
+    con.execute(f"DELETE FROM {table}")
+    if len(frame):
+        con.register("_frame", frame)
+        con.execute(f"INSERT INTO {table} SELECT * FROM _frame")
+        con.unregister("_frame")
+
+
+def _problem_frame(problems: list[load.Problem]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"path": p.path, "line": p.line, "col": p.col, "message": p.message} for p in problems],
+        columns=["path", "line", "col", "message"],
+    )
+
+
+def _write_tail(con, problems, keys, sigs, lights, included, build_key) -> None:
+    """The problems and the bookkeeping: the key of each valid file (_files), the file serving
+    each city (_served), then _meta with every table's row count, written last."""
+    _replace(con, "problems", _problem_frame(problems))
+    files = [
+        {"rel": x.rel, "key": keys[x.rel], "light": x.to_json(), "sig": sigs[x.rel]}
+        for x in lights.values()
+        if x.rel in keys
+    ]
+    _replace(con, "_files", pd.DataFrame(files, columns=["rel", "key", "light", "sig"]))
+    served = [{"rel": x.rel, "city_id": x.header.id} for x in included]
+    _replace(con, "_served", pd.DataFrame(served, columns=["rel", "city_id"]))
+    names = con.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name <> '_meta'"
+    ).fetchall()
+    counts = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for (n,) in names}
+    con.execute("DELETE FROM _meta")
+    con.execute("INSERT INTO _meta VALUES (?, ?)", [build_key, json.dumps(counts)])
 
 
 def describe(snapshot: Snapshot) -> str:

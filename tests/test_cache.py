@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,90 @@ def test_each_file_is_read_once_and_the_bytes_hashed_are_the_bytes_validated(das
     assert all(reads[p.name] == 1 for p in load.city_files(dashboard_copy))
     assert all(reads[p.name] == 1 for p in (dashboard_copy / "sources").glob("*.txt"))
     assert validated and all(isinstance(raw, bytes) for raw in validated)
+
+
+def test_an_edit_updates_the_snapshot_in_place_and_numbers_as_a_full_build(dashboard_copy, folder, monkeypatch):
+    from many_cities import make
+
+    cache.open_snapshot(dashboard_copy, folder)
+    # the first city goes (every later observation moves down), a new one comes (a copy under a
+    # new id), and one file breaks: the update must still give a full build's tables
+    files = sorted(load.city_files(dashboard_copy))
+    files[0].unlink()
+    extra = make(dashboard_copy.parent / "more", len(files) + 1)
+    added = sorted(set(p.name for p in load.city_files(extra)) - set(p.name for p in files))[0]
+    shutil.copy(extra / "cities" / added, dashboard_copy / "cities" / added)
+    for source in (extra / "sources").glob(f"{Path(added).stem}-*.txt"):
+        shutil.copy(source, dashboard_copy / "sources" / source.name)
+    broken = files[-1]
+    broken.write_text(broken.read_text(encoding="utf-8").replace("id: ", "id: [", 1), encoding="utf-8")
+
+    def no_full_write(*args, **kwargs):
+        raise AssertionError("a few changed files must not rewrite every table")
+
+    monkeypatch.setattr(cache, "_write", no_full_write)
+    snapshot = cache.open_snapshot(dashboard_copy, folder)
+    reference = load.load_all(dashboard_copy)
+    assert snapshot.written and snapshot.validated == 2
+    assert _tables(snapshot.con) == _tables(load.build_database(reference))
+    assert any(broken.name in f for f in snapshot.failed_files)
+    # and the next edit starts from the updated snapshot
+    broken.write_text(broken.read_text(encoding="utf-8").replace("id: [", "id: ", 1), encoding="utf-8")
+    again = cache.open_snapshot(dashboard_copy, folder)
+    assert again.validated == 1 and not again.failed_files
+    assert _tables(again.con) == _tables(load.build_database(load.load_all(dashboard_copy)))
+
+
+def test_many_files_are_validated_in_parallel_with_the_same_result(dashboard_copy, folder, monkeypatch):
+    broken = sorted(load.city_files(dashboard_copy))[1]
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("level: ", "level: nowhere\nlevel: ", 1), encoding="utf-8"
+    )
+    monkeypatch.setattr(cache, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(cache, "_CHUNK", 2)
+    monkeypatch.setenv("FEDERATION_WORKERS", "2")
+    real = cache._validate
+
+    def slow(*args):  # this process is slow: the helper process takes chunks too
+        time.sleep(0.5)
+        return real(*args)
+
+    monkeypatch.setattr(cache, "_validate", slow)
+    snapshot = cache.open_snapshot(dashboard_copy, folder)
+    helped = next(note for note in snapshot.notes if "helper process" in note)
+    assert not helped.startswith("0 of"), helped
+    reference = load.load_all(dashboard_copy)
+    assert snapshot.validated == _n_cities(dashboard_copy) and len(snapshot.failed_files) == 1
+    assert _tables(snapshot.con) == _tables(load.build_database(reference))
+    problems = snapshot.con.execute("SELECT path, line, col, message FROM problems").fetchall()
+    assert [f"{p}:{line}:{col}: {m}" for p, line, col, m in problems] == [str(p) for p in reference.problems]
+
+
+def test_an_untouched_file_is_not_even_read_and_a_rewrite_is_seen_whatever_its_times(
+    dashboard_copy, folder, monkeypatch
+):
+    import os
+
+    from metrics import yamlio
+
+    cache.open_snapshot(dashboard_copy, folder)
+    reads = []
+    real = yamlio.read_stable
+    monkeypatch.setattr(yamlio, "read_stable", lambda path: reads.append(Path(path).name) or real(path))
+    assert cache.open_snapshot(dashboard_copy, folder).validated == 0
+    assert reads == ["catalog.yaml"]
+    # rewritten with the same size and its old modification time set back: still seen
+    path = sorted(load.city_files(dashboard_copy))[0]
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    name_line = next(line for line in text.splitlines() if line.startswith("name: "))
+    zh = name_line.split("zh: ")[1].split(",")[0]
+    edited = name_line.replace(zh, "测" * len(zh), 1)
+    path.write_text(text.replace(name_line, edited, 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    snapshot = cache.open_snapshot(dashboard_copy, folder)
+    assert snapshot.validated == 1
+    assert snapshot.con.execute("SELECT name_zh FROM cities WHERE city_id = ?", [path.stem]).fetchone()[
+        0
+    ] == "测" * len(zh)
