@@ -159,8 +159,8 @@ def clear_streamlit_caches():
 
     from ui import memo, store
 
-    for clear in (st.cache_data.clear, st.cache_resource.clear, memo.clear_all, store.recheck):
+    for clear in (st.cache_data.clear, st.cache_resource.clear, memo.clear_all, store.forget):
         clear()
     yield
-    for clear in (st.cache_data.clear, st.cache_resource.clear, memo.clear_all, store.recheck):
+    for clear in (st.cache_data.clear, st.cache_resource.clear, memo.clear_all, store.forget):
         clear()

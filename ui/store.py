@@ -1,14 +1,18 @@
-"""The database the pages read: built once per process from the data folder, cached.
+"""The database the pages read: built once per process from the data folder, kept current.
 
 Reads the folder named by the environment variable FEDERATION_DATA_DIR (default: the project's
 `data/`) through its snapshot in the cache folder (metrics.cache; FEDERATION_CACHE_DIR, default
-`.cache/`): a restart with unchanged files validates nothing. `shared_store()` is `st.cache_resource`'d under the folder's fingerprint (file names,
-sizes, modification times), so an edited or added file is picked up while ordinary reruns parse
-no YAML. The fingerprint stats every data file, so a process takes it at most once every
-CHECK_SECONDS (FEDERATION_CHECK_SECONDS, default 1 s), not on every rerun of every session: an
-edit shows within that time (issue 10: at 3,000 cities, 6,000 files). Every script run reads through its own cursor
-(`with store.cursor() as cur:`): a DuckDB connection shared across Streamlit's threads returns
-other sessions' rows.
+`.cache/`): a restart with unchanged files validates nothing.
+
+`shared_store()` returns the folder's current store without touching the data files: a rerun
+never stats them (issue 10: 6,000 files at 3,000 cities). The first call builds the store; then a
+watcher thread per folder (watchdog's file-system events, and a poll every CHECK_SECONDS,
+FEDERATION_CHECK_SECONDS, default 1 s, as a fallback: every 10 CHECK_SECONDS when events arrive)
+fingerprints the folder when something happened, brings the snapshot up to date and swaps the
+new store in: pages keep serving the last store while it builds, and show an edit about a second
+after it is saved. A broken catalog is raised to every page until it is fixed. Every script run
+reads through its own cursor (`with store.cursor() as cur:`): a DuckDB connection shared across
+Streamlit's threads returns other sessions' rows.
 
 The editor page may put a *preview* store in `st.session_state["preview_store"]`: any object
 with `cursor()`, ideally built with `Store.from_dataset(..., preview_city=<id>)`. While it is
@@ -18,6 +22,7 @@ there, `current_store()` returns it, so that every page shows the unsaved city.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -33,6 +38,7 @@ from metrics import cache, load
 ENV_DATA_DIR = "FEDERATION_DATA_DIR"
 ENV_CHECK_SECONDS = "FEDERATION_CHECK_SECONDS"
 PREVIEW_KEY = "preview_store"
+log = logging.getLogger(__name__)
 
 
 def _check_seconds() -> float:
@@ -44,8 +50,7 @@ def _check_seconds() -> float:
 
 
 CHECK_SECONDS = _check_seconds()
-_checked: dict[str, tuple[float, str]] = {}  # folder -> (when it was fingerprinted, fingerprint)
-_checked_lock = threading.Lock()
+WATCH_THREAD = "federation-data-watch"
 
 
 def data_dir() -> Path:
@@ -91,43 +96,147 @@ class Store:
         return cls(con, fingerprint, stems, preview_city, tuple(dataset.failed_files))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _build(folder: str, fingerprint: str) -> Store:
+def _build(folder: Path, fingerprint: str) -> Store:
     # metrics.cache: the folder's snapshot, re-validating only the files that changed since it
     # was written (or built in memory when the cache folder cannot be written).
-    snapshot = cache.open_snapshot(Path(folder))
+    snapshot = cache.open_snapshot(folder)
     return Store(snapshot.con, fingerprint, snapshot.city_files, None, snapshot.failed_files)
 
 
+class _Watch:
+    """One data folder's current store, and the thread that keeps it current."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.lock = threading.Lock()  # one build at a time
+        self.wake = threading.Event()
+        self.fingerprint: str | None = None
+        self.store: Store | None = None
+        self.error: Exception | None = None  # a broken catalog: raised to the pages
+        self.observer = None  # watchdog's, when it delivers events for this folder
+        self.thread: threading.Thread | None = None
+        self.stopped = False
+
+    def refresh(self) -> None:
+        """Fingerprints the folder and, when it changed, builds and swaps in the new store."""
+        with self.lock:
+            taken = load.fingerprint(self.folder)
+            if taken == self.fingerprint and (self.store is not None or self.error is not None):
+                return
+            try:
+                built = _build(self.folder, taken)
+            except load.CatalogError as exc:
+                self.store, self.error = None, exc
+            else:
+                self.store, self.error = built, None  # the old store's readers keep their cursors
+            self.fingerprint = taken
+
+    def current(self) -> Store:
+        if self.store is None and self.error is None:
+            self.refresh()
+            self.start()
+        if self.error is not None:
+            raise self.error
+        return self.store
+
+    def start(self) -> None:
+        if self.thread is not None:
+            return
+        self.observer = _observe(self.folder, self.wake)
+        self.thread = threading.Thread(target=self.run, name=WATCH_THREAD, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped = True
+        self.wake.set()
+        if self.observer is not None:
+            self.observer.stop()
+
+    def run(self) -> None:
+        while not self.stopped:
+            woken = self.wake.wait(CHECK_SECONDS * (10 if self.observer is not None else 1))
+            if self.stopped:
+                return
+            if woken:
+                time.sleep(0.05)  # an editor's save is several events: take them together
+                self.wake.clear()
+            try:
+                self.refresh()
+            except Exception:  # keep watching: the next change retries
+                log.exception("rebuilding the store of %s failed", self.folder)
+
+
+_WRITES = ("created", "deleted", "modified", "moved", "closed")  # not opened, not closed_no_write
+
+
+def _observe(folder: Path, wake: threading.Event):
+    """Sets `wake` when a file under the folder is written, created, moved or deleted (watchdog's
+    observer, returned; None without watchdog or inotify)."""
+    try:
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+    except ImportError:
+        return None
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event):
+            if event.event_type in _WRITES:
+                wake.set()
+
+    try:
+        observer = Observer()
+        observer.daemon = True
+        observer.schedule(Handler(), str(folder), recursive=True)
+        observer.start()
+    except Exception:  # no inotify here: polling does it
+        log.warning("no file-system events for %s; polling every %s s", folder, CHECK_SECONDS)
+        return None
+    return observer
+
+
+_watches: dict[str, _Watch] = {}
+_watches_lock = threading.Lock()
+
+
+def _watch(folder: Path) -> _Watch:
+    with _watches_lock:
+        watch = _watches.get(str(folder))
+        if watch is None:
+            watch = _watches[str(folder)] = _Watch(folder)
+        return watch
+
+
 def folder_fingerprint(folder: Path | None = None) -> str:
-    """The data folder's fingerprint (metrics.load.fingerprint), taken at most once every
-    CHECK_SECONDS per process; in between, the last one taken."""
+    """The fingerprint (metrics.load.fingerprint) of the data folder's current store: it changes
+    when the watcher has seen a data file change."""
     folder = (folder or data_dir()).resolve()
-    now = time.monotonic()
-    with _checked_lock:
-        last = _checked.get(str(folder))
-    if last is not None and now - last[0] < CHECK_SECONDS:
-        return last[1]
-    taken = load.fingerprint(folder)
-    with _checked_lock:
-        _checked[str(folder)] = (now, taken)
-    return taken
+    watch = _watch(folder)
+    watch.current()
+    return watch.fingerprint
 
 
 def recheck() -> None:
-    """Forgets the fingerprints taken: the next read stats the data files again."""
-    with _checked_lock:
-        _checked.clear()
+    """Checks every watched folder now, here (tests, and the editor after it saves a file)."""
+    with _watches_lock:
+        watches = list(_watches.values())
+    for watch in watches:
+        watch.refresh()
+
+
+def forget() -> None:
+    """Stops every watcher and drops its store (the tests' fixtures: each test reads afresh)."""
+    with _watches_lock:
+        for watch in _watches.values():
+            watch.stop()
+        _watches.clear()
 
 
 def shared_store() -> Store:
-    """The store of the data folder, rebuilt only when a data file changed (seen within
-    CHECK_SECONDS).
+    """The data folder's current store (built on first use, then kept current by its watcher).
 
     Raises metrics.load.CatalogError when the catalog itself is broken.
     """
-    folder = data_dir().resolve()
-    return _build(str(folder), folder_fingerprint(folder))
+    return _watch(data_dir().resolve()).current()
 
 
 def current_store() -> Any:
