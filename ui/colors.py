@@ -57,7 +57,8 @@ def city_colours(city_ids, chosen=None) -> dict[str, str]:
     ids = sorted(set(city_ids))
     if len(ids) <= len(PALETTE):
         return _assign(ids)
-    picked = [c for c in ids if chosen is not None and c in set(chosen)]
+    wanted = set(chosen or ())
+    picked = [c for c in ids if c in wanted]
     colours = dict.fromkeys(ids, FALLBACK)
     if 0 < len(picked) <= len(PALETTE):
         colours.update(_assign(picked))

@@ -33,6 +33,9 @@ DEFINITIONS_OPEN = "definitions_open"  # whether the definitions expander is ope
 MORE = "more"  # whether the comparisons after the first ones are open (in the URL: more=1)
 FIRST_CHARTS = 4  # comparisons drawn at once; more than one beyond them wait behind "MORE"
 PILLS_UP_TO = 8  # cities as pills up to this many; beyond, a searchable choice by province in a popover
+SEARCH_ALL_UP_TO = 300  # cities searchable at once; beyond, the search runs in one province
+SEARCH_PROVINCE = "cities_search_province"  # the province the city search runs in
+DEFAULT_CITIES = 8  # more cities than this reporting the category: the default choice is this many
 
 
 LATEST = "latest"  # the period choice "each city's latest report" (the default)
@@ -75,6 +78,7 @@ class Controls:
     mode: str
     years: dict[str, int]  # report year -> how many cities report the category that year
     provinces: dict[str, str] | None = None  # city id -> province name, in the view's language
+    default_cities: list[str] | None = None  # the choice before any is made (see default_choice)
 
 
 def resolve(view: View) -> Controls:
@@ -94,19 +98,19 @@ def resolve(view: View) -> Controls:
     years = {str(int(y)): int(n) for y, n in zip(years_frame["year"], years_frame["n_cities"], strict=True)}
     state.claim("year", LATEST, state.parse_choice([LATEST, *years]), lambda v: v == LATEST or v in years)
     year = chosen_year()
-    values = frames.compare_category(view.key, view.cur, category, year)
-    reporting = [c for c in city_ids if c in set(values["city_id"])]
+    reporting, default_cities = (list(part) for part in _reporting(view.key, view.cur, category, year, tuple(city_ids)))
     state.claim(
         "cities",
-        reporting,
+        default_cities,
         state.parse_choices(city_ids),
         lambda v: isinstance(v, list) and all(c in city_ids for c in v),
     )
-    chosen = [c for c in city_ids if c in (st.session_state["cities"] or [])]  # option order
+    wanted = set(st.session_state["cities"] or ())
+    chosen = [c for c in city_ids if c in wanted]  # option order
     mode = st.session_state["mode"]
     state.publish("category", category, default_category)
     state.publish("mode", mode, "absolute")
-    state.publish("cities", chosen, reporting)
+    state.publish("cities", chosen, default_cities)
     state.publish("year", st.session_state["year"], LATEST)
     view.share.update(category=category, cities=chosen, mode=mode, year=None if year is None else str(year))
     if len(view.colours) > len(colors.PALETTE):
@@ -124,7 +128,29 @@ def resolve(view: View) -> Controls:
         mode,
         years,
         provinces,
+        default_cities,
     )
+
+
+@memo.shared(256)
+def _reporting(key: str, _cur, category: str, year: int | None, city_ids: tuple[str, ...]) -> tuple[tuple, tuple]:
+    """The cities reporting the category (in the choice's order) and the default choice, once per
+    data version (27,000 values at 3,000 cities)."""
+    values = frames.compare_category(key, _cur, category, year)
+    in_values = set(values["city_id"].tolist())
+    reporting = [c for c in city_ids if c in in_values]
+    return tuple(reporting), tuple(default_choice(values, reporting))
+
+
+def default_choice(values, reporting: list[str]) -> list[str]:
+    """The cities compared before any is chosen: every city reporting the category, or, when more
+    than DEFAULT_CITIES do (a national edition), the DEFAULT_CITIES that report the most of its
+    indicators (then in the choice's order): a chart of thousands of bars compares nothing."""
+    if len(reporting) <= DEFAULT_CITIES:
+        return list(reporting)
+    counts = values.groupby("city_id")["indicator_id"].nunique().to_dict()
+    order = {c: n for n, c in enumerate(reporting)}
+    return sorted(sorted(reporting, key=lambda c: (-counts.get(c, 0), order[c]))[:DEFAULT_CITIES], key=order.get)
 
 
 @memo.shared(64)
@@ -226,33 +252,66 @@ def city_chooser(c: Controls) -> None:
     label = render.md(
         t("compare.cities", lang) + t("colon", lang) + choice_summary(c.chosen, c.names, c.provinces, lang)
     )
+    capped = c.default_cities is not None and len(c.reporting) > len(c.default_cities)
     with st.popover(label, icon=":material/location_city:", width="stretch"):
         row = st.container(horizontal=True)
+        if capped:
+            row.button(
+                t("compare.cities.default", n=len(c.default_cities)),
+                on_click=_set_cities,
+                args=(c.default_cities,),
+                key="cities_default",
+            )
         row.button(t("compare.cities.all"), on_click=_set_cities, args=(c.city_ids,), key="cities_all")
         row.button(t("compare.cities.reporting"), on_click=_set_cities, args=(c.reporting,), key="cities_reporting")
         row.button(t("compare.cities.clear"), on_click=_set_cities, args=([],), key="cities_none")
-        provinces = list(dict.fromkeys(c.provinces[i] for i in c.city_ids))
-        if len(provinces) > 1:
+        members: dict[str, list[str]] = {}
+        for i in c.city_ids:
+            members.setdefault(c.provinces[i], []).append(i)
+        if len(members) > 1:
             st.caption(t("compare.cities.province"))
             row = st.container(horizontal=True)
-            for n, province in enumerate(provinces):
-                members = [i for i in c.city_ids if c.provinces[i] == province]
+            for n, (province, ids) in enumerate(members.items()):
                 row.button(
-                    render.md(f"{province}（{len(members)}）" if lang == "zh" else f"{province} ({len(members)})"),
+                    render.md(f"{province}（{len(ids)}）" if lang == "zh" else f"{province} ({len(ids)})"),
                     on_click=_set_cities,
-                    args=(members,),
+                    args=(ids,),
                     key=f"cities_province_{n}",
                 )
+        options = c.city_ids
+        if len(c.city_ids) > SEARCH_ALL_UP_TO and len(members) > 1:
+            # a national edition: the search runs in one province at a time (a choice among
+            # thousands costs every rerun a third of a second); the chosen cities stay listed
+            provinces = list(members)
+            first = c.provinces.get(c.chosen[0]) if c.chosen else None
+            if st.session_state.get(SEARCH_PROVINCE) not in provinces:
+                st.session_state[SEARCH_PROVINCE] = first if first in provinces else provinces[0]
+            province = st.selectbox(
+                t("compare.cities.search_in"),
+                provinces,
+                key=SEARCH_PROVINCE,
+                format_func=lambda p: render.md(
+                    f"{p}（{len(members[p])}）" if lang == "zh" else f"{p} ({len(members[p])})"
+                ),
+            )
+            listed = set(members[province]) | set(c.chosen)
+            options = [i for i in c.city_ids if i in listed]
+        missing = f" · {t('not_reported')}"
+        reporting = set(c.reporting)
+        option_labels = {
+            # the id is pinyin: searchable in both scripts
+            i: f"{c.names[i]} · {c.provinces[i]} · {i}" + ("" if i in reporting else missing)
+            for i in options
+        }
         st.multiselect(
             t("compare.cities.search"),
-            c.city_ids,
+            options,
             key="cities",
-            format_func=lambda i: (
-                f"{c.names[i]} · {c.provinces[i]} · {i}"  # the id is pinyin: searchable in both scripts
-                + ("" if i in c.reporting else f" · {t('not_reported')}")
-            ),
+            format_func=option_labels.__getitem__,
             placeholder=t("compare.cities.placeholder"),
         )
+    if capped and c.chosen == c.default_cities:
+        st.caption(render.md(t("compare.cities.default_note", n=len(c.default_cities), k=len(c.reporting))))
 
 
 def build_panels(view: View, category: str, chosen: list[str], mode: str) -> list[panels.Panel]:
@@ -447,7 +506,7 @@ def _body(view: View, category: str, chosen: list[str], mode: str) -> None:
         return
     built = build_panels(view, category, chosen, mode)
     # The strongest comparisons first: by how many chosen cities report it, then catalog order.
-    shown = sorted((p for p in built if p.reported), key=lambda p: -len(p.city_ids))
+    shown = sorted((p for p in built if p.reported), key=lambda p: -p.n_cities)
     indicator_ids = [p.indicator_id for p in shown]
     state.claim("indicator", None, state.parse_choice(indicator_ids), lambda v: v is None or v in indicator_ids)
     state.claim("source", None, state.parse_choice(list(chosen)), lambda v: v is None or v in chosen)

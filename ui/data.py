@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import format as fmt
-from ui import exports, frames, labels, render, state
+from ui import exports, frames, labels, memo, render, state
 from ui.i18n import pick, t
 from ui.layout import View
 
@@ -88,6 +88,25 @@ def select(rows: pd.DataFrame, city_ids, category_ids, indicator_ids, query: str
     return rows[mask]
 
 
+COLUMNS = (
+    "col.city",
+    "col.category",
+    "col.indicator",
+    "col.value",
+    "col.period",
+    "col.flags",
+    "col.breakdown",
+    "col.per_100k",
+    "col.quote",
+    "col.note",
+    "col.as_written",
+    "col.report",
+    "col.published",
+    "col.source",
+)
+MAX_ROWS = 5_000  # rows drawn at once (a national edition has 100,000); downloads hold them all
+
+
 def table(view: View, rows: pd.DataFrame) -> pd.DataFrame:
     """The observations as shown: names in the current language, values qualified."""
     lang = view.lang
@@ -97,44 +116,32 @@ def table(view: View, rows: pd.DataFrame) -> pd.DataFrame:
 
     return pd.DataFrame(
         [
-            {
-                t("col.city"): pick(r, "city", lang),
-                t("col.category"): pick(r, "category", lang),
-                t("col.indicator"): pick(r, "indicator", lang),
-                t("col.value"): labels.value_text(r, lang),
-                t("col.period"): labels.period_text(r, lang),
-                t("col.flags"): labels.flags_text(r, lang),
-                t("col.breakdown"): text(r["breakdown_en" if lang == "en" else "breakdown_zh"]),
-                t("col.per_100k"): labels.rate_text(r, lang, with_unit=False),
-                t("col.quote"): r["quote"],
-                t("col.note"): labels.note_cell(r, lang),
-                t("col.as_written"): f"{fmt.format_number(float(r['value_as_written']), 4)} {r['unit_as_written']}",
-                t("col.report"): r["report_id"],
-                t("col.published"): labels.published_cell(r, lang),
-                t("col.source"): r["source_path"],
-            }
+            (
+                pick(r, "city", lang),
+                pick(r, "category", lang),
+                pick(r, "indicator", lang),
+                labels.value_text(r, lang),
+                labels.period_text(r, lang),
+                labels.flags_text(r, lang),
+                text(r["breakdown_en" if lang == "en" else "breakdown_zh"]),
+                labels.rate_text(r, lang, with_unit=False),
+                r["quote"],
+                labels.note_cell(r, lang),
+                f"{fmt.format_number(float(r['value_as_written']), 4)} {r['unit_as_written']}",
+                r["report_id"],
+                labels.published_cell(r, lang),
+                r["source_path"],
+            )
             for r in rows.to_dict("records")
         ],
-        columns=[
-            t(c)
-            for c in (
-                "col.city",
-                "col.category",
-                "col.indicator",
-                "col.value",
-                "col.period",
-                "col.flags",
-                "col.breakdown",
-                "col.per_100k",
-                "col.quote",
-                "col.note",
-                "col.as_written",
-                "col.report",
-                "col.published",
-                "col.source",
-            )
-        ],
+        columns=[t(c, lang) for c in COLUMNS],
     )
+
+
+@memo.copied(32)
+def _table(key: str, lang: str, choice: tuple, _view: View, _rows: pd.DataFrame) -> pd.DataFrame:
+    # once per data version, language and filter choice
+    return table(_view, _rows)
 
 
 def downloads(view: View, shown: pd.DataFrame) -> None:
@@ -152,12 +159,12 @@ def downloads(view: View, shown: pd.DataFrame) -> None:
     ]
     for name, label, rows in scopes:
         st.markdown(f"**{render.md(label)}**")
-        data = exports.data_frame(rows, lang)
+        # built when a button is pressed (100,000 rows take seconds), not on every run
         used = exports.sources_frame(reports, cities, list(rows["report_id"].unique()))
         row = st.container(horizontal=True)
         row.download_button(
             t("data.csv"),
-            data=lambda d=data: exports.csv_bytes(d),
+            data=lambda r=rows: exports.csv_bytes(exports.data_frame(r, lang)),
             file_name=f"federation_{name}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -184,7 +191,7 @@ def downloads(view: View, shown: pd.DataFrame) -> None:
         )
         row.download_button(
             t("data.excel"),
-            data=lambda d=data, s=used: exports.excel_bytes(d, s, notes),
+            data=lambda r=rows, s=used: exports.excel_bytes(exports.data_frame(r, lang), s, notes),
             file_name=f"federation_{name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:",
@@ -235,8 +242,11 @@ def body(view: View) -> None:
     city_ids, category_ids, indicator_ids, query = filters(view)
     shown = select(rows, city_ids, category_ids, indicator_ids, query)
     st.caption(render.md(t("data.rows", n=len(shown), total=len(rows))))
+    if len(shown) > MAX_ROWS:
+        st.caption(render.md(t("data.rows_cut", n=MAX_ROWS)))
+    choice = (tuple(city_ids or ()), tuple(category_ids or ()), tuple(indicator_ids or ()), query)
     st.dataframe(
-        table(view, shown),
+        _table(view.key, view.lang, choice, view, shown.head(MAX_ROWS)),
         width="stretch",
         hide_index=True,
         height=460,

@@ -91,6 +91,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} {n:city|cities}, {k} {k:report|reports}, {m} data {m:point|points}, each traceable to its sentence.",
     ),
     "overview.card.reports": ("报道时期", "Report period"),
+    "overview.province": ("省份", "Province"),
+    "overview.province.all": ("全部省份（{n}市）", "Every province ({n} cities)"),
+    "overview.page": ("页码（共{pages}页）", "Page (of {pages})"),
+    "overview.page_caption": ("第{start}–{end}个城市，共{n}个", "Cities {start}–{end} of {n}"),
     "overview.card.counts": ("{n} 个指标 · {k} 个分类", "{n} {n:indicator|indicators} · {k} {k:category|categories}"),
     "overview.card.population": ("人口 {population}", "Population {population}"),
     "overview.card.open": ("城市档案", "City profile"),
@@ -141,10 +145,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "轻点条形查看原文句子、出处与上下文。",
         "Tap a bar for its quote, source and passage.",
     ),
+    "compare.cities.default": ("报告最多的{n}市", "The {n} reporting most"),
+    "compare.cities.default_note": (
+        "共{k}个城市报告此类；默认比较报告此类指标最多的{n}个城市。可在“城市”中搜索、按省选择或全选。",
+        "{k} cities report this category; shown by default: the {n} that report most of its indicators. "
+        "Search, choose a province or take them all under Cities.",
+    ),
     "compare.cities.all": ("全选", "All"),
     "compare.cities.reporting": ("报告此类的城市", "Cities reporting this category"),
     "compare.cities.clear": ("清空", "None"),
     "compare.cities.province": ("按省选择：", "By province:"),
+    "compare.cities.search_in": ("在此省份中搜索城市", "Search the cities of"),
     "compare.cities.search": ("搜索并选择城市（可输入中文或拼音）", "Search and choose cities"),
     "compare.cities.placeholder": ("输入城市名…", "Type a city name…"),
     "compare.cumulative": (
@@ -240,6 +251,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     # --- data ---
     "data.title": ("数据与来源", "Data and sources"),
     "data.search": ("在原文中搜索", "Search the quotes"),
+    "data.rows_cut": (
+        "表中显示前{n}行；用上面的筛选缩小范围，或下载全部数据。",
+        "The table shows the first {n} rows: narrow them with the filters above, or download them all.",
+    ),
     "data.rows": ("显示 {n} / {total} 条", "Showing {n} of {total} {total:row|rows}"),
     "data.download": ("下载", "Download"),
     "data.download.shown": ("当前显示的 {n} 条", "The {n} {n:row|rows} shown"),
@@ -262,6 +277,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Each article is kept under data/sources/ and every quote is checked against it word for word.",
     ),
     # --- columns ---
+    "col.rank": ("名次", "Rank"),
     "col.city": ("城市", "City"),
     "col.level": ("层级", "Level"),
     "col.category": ("分类", "Category"),
@@ -276,6 +292,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.n_observations": ("数值条数", "Values"),
     "indicator.measure": ("计数对象", "Counts"),
     "panel.counts": ("计：{what}", "counts {what}"),
+    "panel.top": (
+        "图中为数值最大的前{n}个城市；其余{k}个城市见图下的表格",
+        "The chart shows the first {n} cities by value; the other {k} are in the table below it",
+    ),
     "col.flags": ("口径限定", "Limits"),
     "col.breakdown": ("分项", "Part"),
     "col.per_100k": ("每10万人", "Per 100,000"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, frames, labels, layout, panels, render, state
+from ui import charts, frames, labels, layout, memo, panels, render, state
 from ui.i18n import pick, t
 from ui.layout import View
 
@@ -74,6 +74,7 @@ def body(view: View) -> None:
             f"indicator_chart_{'p' if view.present else 'n'}",
             f"{indicator['indicator_id']}_{mode}",
             st.session_state.get("source"),
+            rest_table=False,  # every city is in the table below
         )
     if selected:
         st.session_state["source"] = selected
@@ -83,7 +84,7 @@ def body(view: View) -> None:
     view.share.update(source=st.session_state.get("source"))
     if not values.empty:
         st.subheader(t("indicator.table"))
-        st.dataframe(table(view, values), width="stretch", hide_index=True)
+        st.dataframe(_table(view.key, indicator["indicator_id"], lang, view, values), width="stretch", hide_index=True)
 
 
 def describe(view: View, indicator: dict) -> None:
@@ -105,6 +106,12 @@ def describe(view: View, indicator: dict) -> None:
         st.info(
             f"**{render.md(t('indicator.notes'))}**{render.md(t('colon'))}{render.md(notes)}", icon=":material/info:"
         )
+
+
+@memo.copied(64)
+def _table(key: str, indicator_id: str, lang: str, _view: View, _values: pd.DataFrame) -> pd.DataFrame:
+    # once per data version, indicator and language: 3,000 rows take a second to write out
+    return table(_view, _values)
 
 
 def table(view: View, values: pd.DataFrame) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -42,6 +43,12 @@ class Panel:
     rate_refused: bool = False  # per 100,000 asked for, but the indicator is not per capita
     names: dict[str, str] = field(default_factory=dict)  # city id -> name in the view's language
     category_name: str = ""
+    rest: list[dict] = field(default_factory=list)  # values of the cities past the first TOP_CITIES
+
+    @property
+    def n_cities(self) -> int:
+        """How many of the selected cities report it, drawn or listed under the chart."""
+        return len(self.city_ids) + len({r["city_id"] for r in self.rest})
 
     @property
     def reported(self) -> bool:
@@ -56,6 +63,17 @@ class Panel:
     def single_city(self) -> bool:
         """Only one of the selected cities reports it: nothing to compare."""
         return len(self.city_ids) == 1
+
+
+TOP_CITIES = 20  # bars of more cities than this: the first ones drawn, the others in a table
+NAMES_UP_TO = 12  # cities named in a line; past this many, "…等N市"
+
+
+def some_names(names: list[str], lang: str, sep: str | None = None, keep: bool = False) -> str:
+    """Up to NAMES_UP_TO names joined, then how many there are in all ("淄博市、…等3,000市")."""
+    shown = [render.keep(n) for n in names[:NAMES_UP_TO]] if keep else names[:NAMES_UP_TO]
+    text = sep.join(shown) if sep is not None else join(shown, lang)
+    return text + (t("compare.and_more", lang, n=len(names)) if len(names) > NAMES_UP_TO else "")
 
 
 def _source_item(row: dict, names: dict[str, str]) -> str:
@@ -97,6 +115,10 @@ def build(
     chosen = set(city_ids)
     records = sorted((r for r in rows if r["city_id"] in chosen), key=lambda r: _drawn_order(r, measure))
     reported = {r["city_id"] for r in records}
+    # thousands of bars compare nothing: the first TOP_CITIES cities are drawn, the rest listed
+    top = set(list(dict.fromkeys(r["city_id"] for r in records))[:TOP_CITIES])
+    rest = [r for r in records if r["city_id"] not in top]
+    records = [r for r in records if r["city_id"] in top]
     panel = Panel(
         indicator_id=indicator["indicator_id"],
         indicator=indicator,
@@ -109,6 +131,7 @@ def build(
         rate_refused=mode == "per_100k" and not per_capita,
         names=dict(names),
         category_name=category_name,
+        rest=rest,
     )
     if with_figure:
         panel.figure = figure(view, panel, sizes)
@@ -165,7 +188,11 @@ def figure(
     footer: list[str] = []
     if panel.not_reported:
         # city names are never broken across footer lines ("青岛市", not "青/岛市")
-        footer.append(t("not_reported", lang).capitalize() + colon + sep.join(map(render.keep, panel.not_reported)))
+        footer.append(
+            t("not_reported", lang).capitalize() + colon + some_names(panel.not_reported, lang, sep, keep=True)
+        )
+    if panel.rest:
+        footer.append(t("panel.top", lang, n=len(panel.city_ids), k=panel.n_cities - len(panel.city_ids)))
     if panel.as_rate:
         first_rows: dict[str, dict] = {}
         for r in panel.records:
@@ -245,19 +272,22 @@ def show(
     source_city: str | None,
     chart: go.Figure | None = None,
     definition: bool = False,
+    rest_table: bool = True,
 ) -> str | None:
     """Draws a chart panel; returns the city id of a bar selected in this run, "" if deselected, else None.
 
     `chart` is the figure to draw (default: the panel's own). The source of `source_city`'s
     bar(s) is shown under the chart when that city is in the panel. `definition` puts the
-    indicator's definition in the help tooltip of the notes under the chart.
+    indicator's definition in the help tooltip of the notes under the chart. The values of the
+    cities past the drawn ones are listed in a table under it (`rest_table`; the indicator page
+    lists every city below anyway).
     """
     lang = view.lang
     selected = None
     chart = chart if chart is not None else panel.figure
     if chart is None:
         st.markdown(f"**{render.md(pick(panel.indicator, 'name', lang))}**")
-        st.caption(render.md(t("not_reported.list", cities=join(panel.not_reported))))
+        st.caption(render.md(t("not_reported.list", cities=some_names(panel.not_reported, lang))))
         return None
     event = st.plotly_chart(
         chart,
@@ -280,11 +310,33 @@ def show(
             selected = ""
             source_city = None
     _notices(view, panel, definition_text(panel.indicator, lang) if definition else None)
+    if panel.rest and rest_table:
+        st.dataframe(rest_frame(view, panel), hide_index=True, width="stretch", height=300)
     if source_city:
         chosen = [r for r in panel.records if r["city_id"] == source_city]
         if chosen:
             sources.panel(view, chosen, close_key=f"close_{chart_key}")
     return selected
+
+
+def rest_frame(view: View, panel: Panel) -> pd.DataFrame:
+    """The values of the cities not drawn (past the first TOP_CITIES), in drawn order, ranked on."""
+    lang = view.lang
+    rank = {c: n for n, c in enumerate(dict.fromkeys(r["city_id"] for r in panel.rest), start=len(panel.city_ids) + 1)}
+    rows = []
+    for row in panel.rest:
+        value = labels.rate_text(row, lang, with_unit=False) if panel.as_rate else labels.value_text(row, lang)
+        rows.append(
+            {
+                t("col.rank"): rank[row["city_id"]],
+                t("col.city"): pick(row, "city", lang),
+                t("col.province"): pick(row, "province", lang),
+                t("mode.per_100k" if panel.as_rate else "col.value"): value + labels.sum_suffix(row, lang),
+                t("col.period"): labels.period_text(row, lang),
+                t("col.flags"): labels.flags_text(row, lang),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _notices(view: View, panel: Panel, definition: str | None = None) -> None:
@@ -294,7 +346,9 @@ def _notices(view: View, panel: Panel, definition: str | None = None) -> None:
     lang = view.lang
     lines = []
     if panel.not_reported:
-        lines.append(render.md(t("not_reported.list", cities=join(panel.not_reported))))
+        lines.append(render.md(t("not_reported.list", cities=some_names(panel.not_reported, lang))))
+    if panel.rest:
+        lines.append(render.md(t("panel.top", n=len(panel.city_ids), k=panel.n_cities - len(panel.city_ids))))
     if len(panel.periods) > 1 and view.present:
         lines.append(":material/schedule: " + render.md(t("compare.periods_differ", periods=join(panel.periods))))
     if panel.cumulative and not kinds_differ(panel.records, lang):  # else the chart's subtitle says it
@@ -366,7 +420,7 @@ def single_table(view: View, single: list[Panel]) -> str:
                 f"**{render.md_inline(value)}**",
                 render.md_inline(labels.period_text(row, lang)),
                 f":gray[{render.md_inline(quote)}]",
-                render.md_inline(join(panel.not_reported, lang)),
+                render.md_inline(some_names(panel.not_reported, lang)),
             ]
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
