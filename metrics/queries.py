@@ -50,6 +50,24 @@ def indicators(cur: Cursor, category_id: str | None = None) -> pd.DataFrame:
     ).df()
 
 
+_COMPARE = """
+    WITH covering AS (
+        SELECT DISTINCT city_id, report_id, report_end
+        FROM indicator_values
+        WHERE category_id = $category AND ($year IS NULL OR report_year = $year)
+          AND ($cities IS NULL OR city_id IN (SELECT unnest($cities)))  -- each city's choice is its own
+    ),
+    -- every report of the city that ends last (two reports of one period both count);
+    -- with a year, every report of that year
+    chosen AS (
+        SELECT city_id, report_id FROM covering
+        QUALIFY $year IS NOT NULL OR rank() OVER (PARTITION BY city_id ORDER BY report_end DESC) = 1
+    )
+    SELECT v.* FROM indicator_values v JOIN chosen USING (city_id, report_id)
+    WHERE v.category_id = $category AND ($year IS NULL OR v.report_year = $year)
+"""
+
+
 def compare_category(
     cur: Cursor, category_id: str, city_ids: list[str] | None = None, year: int | None = None
 ) -> pd.DataFrame:
@@ -59,25 +77,17 @@ def compare_category(
     report's year); a year takes the reports of that year (by the end of their period), so only
     the cities reporting that year appear."""
     return cur.execute(
-        """
-        WITH covering AS (
-            SELECT DISTINCT city_id, report_id, report_end
-            FROM indicator_values
-            WHERE category_id = $category AND ($year IS NULL OR report_year = $year)
-              AND ($cities IS NULL OR list_contains($cities, city_id))  -- each city's choice is its own
-        ),
-        -- every report of the city that ends last (two reports of one period both count);
-        -- with a year, every report of that year
-        chosen AS (
-            SELECT city_id, report_id FROM covering
-            QUALIFY $year IS NOT NULL OR rank() OVER (PARTITION BY city_id ORDER BY report_end DESC) = 1
-        )
-        SELECT v.* FROM indicator_values v JOIN chosen USING (city_id, report_id)
-        WHERE v.category_id = $category AND ($cities IS NULL OR list_contains($cities, v.city_id))
-          AND ($year IS NULL OR v.report_year = $year)
-        ORDER BY v.indicator_order, v.value DESC, v.city_id
-        """,
-        {"category": category_id, "cities": city_ids, "year": year},
+        _COMPARE + "ORDER BY v.indicator_order, v.value DESC, v.city_id",
+        {"category": category_id, "cities": None if city_ids is None else list(city_ids), "year": year},
+    ).df()
+
+
+def category_reporting(cur: Cursor, category_id: str, year: int | None = None) -> pd.DataFrame:
+    """The cities compare_category would show (all of them), each with how many of the category's
+    indicators it reports there: two narrow columns, not thousands of wide rows."""
+    return cur.execute(
+        f"SELECT city_id, count(DISTINCT indicator_id) AS n_indicators FROM ({_COMPARE}) GROUP BY city_id ORDER BY city_id",
+        {"category": category_id, "cities": None, "year": year},
     ).df()
 
 

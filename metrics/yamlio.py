@@ -151,6 +151,13 @@ class StrictLoader(yaml.CSafeLoader):
             raise YamlError(f"'{node.value}' is not a valid date ({exc}); write YYYY-MM-DD", *_mark(node)) from None
 
 
+class _NoAliasLoader(StrictLoader):
+    """StrictLoader for a text without a `*`: it cannot hold an alias, so the per-node alias
+    check (a tenth of a city file's validation) is skipped."""
+
+    construct_object = yaml.constructor.SafeConstructor.construct_object
+
+
 StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
 StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader.construct_yaml_timestamp)
 StrictLoader.add_constructor("tag:yaml.org,2002:bool", StrictLoader.construct_yaml_bool)
@@ -223,14 +230,34 @@ def _too_deep(root: yaml.Node | None) -> yaml.Node | None:
     return None
 
 
+def _too_deep_tree(root: yaml.Node | None) -> yaml.Node | None:
+    """_too_deep for a document without aliases (a tree: each node is met once), level by level."""
+    level = [root] if root is not None else []
+    depth = 1
+    while level:
+        if depth > MAX_DEPTH:
+            return level[-1]  # the node _too_deep meets first (it walks the last branch first)
+        below = []
+        for node in level:
+            if type(node) is yaml.MappingNode:
+                for pair in node.value:
+                    below += pair
+            elif type(node) is yaml.SequenceNode:
+                below += node.value
+        level = below
+        depth += 1
+    return None
+
+
 def parse(text: str) -> Document:
     """Parses one YAML document strictly; raises YamlError with a line and column."""
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise YamlError(f"file is larger than {MAX_BYTES // 1_000_000} MB; split it or remove what is not data")
-    loader = StrictLoader(text)
+    aliases = "*" in text  # without one, the document is a tree: cheaper checks
+    loader = StrictLoader(text) if aliases else _NoAliasLoader(text)
     try:
         root = loader.get_single_node()
-        deep = _too_deep(root)
+        deep = _too_deep(root) if aliases else _too_deep_tree(root)
         if deep is not None:
             raise YamlError(
                 f"nested more than {MAX_DEPTH} levels deep here; a city file nests at most six "

@@ -135,22 +135,22 @@ def resolve(view: View) -> Controls:
 @memo.shared(256)
 def _reporting(key: str, _cur, category: str, year: int | None, city_ids: tuple[str, ...]) -> tuple[tuple, tuple]:
     """The cities reporting the category (in the choice's order) and the default choice, once per
-    data version (27,000 values at 3,000 cities)."""
-    values = frames.compare_category(key, _cur, category, year)
-    in_values = set(values["city_id"].tolist())
-    reporting = [c for c in city_ids if c in in_values]
-    return tuple(reporting), tuple(default_choice(values, reporting))
+    data version."""
+    counts = frames.category_reporting(key, _cur, category, year)
+    n_indicators = dict(zip(counts["city_id"].tolist(), counts["n_indicators"].tolist(), strict=True))
+    reporting = [c for c in city_ids if c in n_indicators]
+    return tuple(reporting), tuple(default_choice(n_indicators, reporting))
 
 
-def default_choice(values, reporting: list[str]) -> list[str]:
+def default_choice(n_indicators: dict[str, int], reporting: list[str]) -> list[str]:
     """The cities compared before any is chosen: every city reporting the category, or, when more
     than DEFAULT_CITIES do (a national edition), the DEFAULT_CITIES that report the most of its
     indicators (then in the choice's order): a chart of thousands of bars compares nothing."""
     if len(reporting) <= DEFAULT_CITIES:
         return list(reporting)
-    counts = values.groupby("city_id")["indicator_id"].nunique().to_dict()
     order = {c: n for n, c in enumerate(reporting)}
-    return sorted(sorted(reporting, key=lambda c: (-counts.get(c, 0), order[c]))[:DEFAULT_CITIES], key=order.get)
+    best = sorted(reporting, key=lambda c: (-n_indicators.get(c, 0), order[c]))[:DEFAULT_CITIES]
+    return sorted(best, key=order.get)
 
 
 @memo.shared(64)
@@ -348,7 +348,7 @@ def _panels(
     # Shared across sessions: panels are never modified after this returns.
     _, category_names, _, names, _ = _choices(key, _view.cur, lang)
     category_name = category_names[category]
-    indicators, by_indicator = _category_rows(key, _view.cur, category, year)
+    indicators, by_indicator = _category_rows(key, _view.cur, category, year, chosen)
     return [
         panels.build(
             _view,
@@ -365,11 +365,14 @@ def _panels(
 
 
 @memo.shared(256)
-def _category_rows(key: str, _cur, category: str, year: int | None) -> tuple[list[dict], dict[str, list[dict]]]:
-    """The category's indicators (catalog order) and its values by indicator, as records, once per
-    data version. Shared by every panel built from them: never change them."""
+def _category_rows(
+    key: str, _cur, category: str, year: int | None, chosen: tuple[str, ...]
+) -> tuple[list[dict], dict[str, list[dict]]]:
+    """The category's indicators (catalog order) and the chosen cities' values by indicator, as
+    records, once per data version and choice (not every city's: 27,000 rows at 3,000 cities).
+    Shared by every panel built from them: never change them."""
     by_indicator: dict[str, list[dict]] = {}
-    for row in frames.compare_category(key, _cur, category, year).to_dict("records"):
+    for row in frames.compare_category(key, _cur, category, year, chosen).to_dict("records"):
         by_indicator.setdefault(row["indicator_id"], []).append(row)
     return frames.indicators(key, _cur, category).to_dict("records"), by_indicator
 
@@ -496,7 +499,7 @@ def body(view: View) -> None:
 
 def _body(view: View, category: str, chosen: list[str], mode: str) -> None:
     if not chosen:
-        if frames.compare_category(view.key, view.cur, category, chosen_year()).empty:
+        if frames.category_reporting(view.key, view.cur, category, chosen_year()).empty:
             # nobody reports the category (that year): say so, not "choose a city"
             name = frames.categories(view.key, view.cur).set_index("category_id").loc[category]
             st.info(render.md(t("compare.category_empty", category=pick(name, "name", view.lang))))

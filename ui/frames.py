@@ -32,8 +32,15 @@ def indicators(key: str, _cur, category_id: str | None = None) -> pd.DataFrame:
 
 
 @memo.copied(_ENTRIES)
-def compare_category(key: str, _cur, category_id: str, year: int | None = None) -> pd.DataFrame:
-    return queries.compare_category(_cur, category_id, year=year)
+def compare_category(
+    key: str, _cur, category_id: str, year: int | None = None, city_ids: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    return queries.compare_category(_cur, category_id, None if city_ids is None else list(city_ids), year)
+
+
+@memo.copied(_ENTRIES)
+def category_reporting(key: str, _cur, category_id: str, year: int | None = None) -> pd.DataFrame:
+    return queries.category_reporting(_cur, category_id, year)
 
 
 @memo.copied(_ENTRIES)
