@@ -256,6 +256,21 @@ def _source_shas(data_dir: Path, light: _Light, memo: dict[str, str | None]) -> 
     return out
 
 
+_lights: dict[tuple[str, str, str], _Light] = {}  # (path, rel, JSON) -> decoded, for this process
+
+
+def _decoded(light_json: str, path: Path, rel: str) -> _Light:
+    """_Light.from_json, remembered: a server rebuilding after an edit decodes only what changed
+    (3,000 files' marks take a fifth of a second to decode). Never changed once made."""
+    key = (str(path), rel, light_json)
+    light = _lights.get(key)
+    if light is None:
+        if len(_lights) > 50_000:
+            _lights.clear()
+        light = _lights[key] = _Light.from_json(light_json, path, rel)
+    return light
+
+
 def _signature(stats: dict[str, str], rel: str, light: _Light, context: str) -> str:
     """What the file and the sources it quotes looked like on disk (size, modification and change
     times, inode), taken before any of them was read: when it is unchanged, so are their bytes
@@ -416,7 +431,7 @@ def _build(data_dir, catalog_and_sha, old, meta, target, notes) -> Snapshot:
             entry = entries.get(rel)
             if entry is not None:
                 key, light_json, sig = entry
-                light = _Light.from_json(light_json, path, rel)
+                light = _decoded(light_json, path, rel)
                 now = _signature(stats, rel, light, context)
                 if sig != now:  # touched or changed: compare the bytes
                     raw = _read(path)

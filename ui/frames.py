@@ -96,3 +96,25 @@ def source_passage(key: str, _cur, observation_id: int) -> dict | None:
 @memo.copied(_ENTRIES)
 def article_with_quotes(key: str, _cur, report_id: str) -> list[tuple[str, int | None]]:
     return queries.article_with_quotes(_cur, report_id)
+
+
+def warm(store) -> None:
+    """Reads what every page reads first (the lists of cities, categories, indicators, reports,
+    problems), for a store about to be served: the watcher does it before it swaps an edited
+    data set in, so the first visitor after an edit does not wait for it (ui.store.on_build)."""
+    from ui.store import store_key
+
+    key = store_key(store)
+    with store.cursor() as cur:
+        for read in (cities, categories, indicators, reports, problems, coverage):
+            read(key, cur)
+
+
+def _register() -> None:
+    from ui import store
+
+    if warm not in store.on_build:
+        store.on_build.append(warm)
+
+
+_register()

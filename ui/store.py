@@ -128,6 +128,12 @@ class _Watch:
             except load.CatalogError as exc:
                 self.store, self.error = None, exc
             else:
+                if self.store is not None:  # an edit, seen by the watcher: served warm
+                    for hook in on_build:
+                        try:
+                            hook(built)
+                        except Exception:  # a warm-up is an optimisation: the page reads anyway
+                            log.exception("warming the store of %s failed", self.folder)
                 self.store, self.error = built, None  # the old store's readers keep their cursors
             self.fingerprint = taken
 
@@ -193,6 +199,9 @@ def _observe(folder: Path, wake: threading.Event):
         return None
     return observer
 
+
+# Called with each new store before the watcher swaps it in (ui.frames.warm registers itself).
+on_build: list = []
 
 _watches: dict[str, _Watch] = {}
 _watches_lock = threading.Lock()
