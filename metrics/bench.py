@@ -113,6 +113,26 @@ _PROVINCES = [
 ]
 
 
+def copied_city(
+    text: str, template: str, city_id: str, reports: list[str], name: tuple[str, str], province: tuple[str, str]
+) -> str:
+    """A city file's text under a new id, name and province (zh, en), its report ids renamed from
+    `template`'s to the new id's (sources/<report>.txt with them): a copy every cross-file rule
+    accepts beside the original (the benchmarks' and the layout tests' many cities)."""
+    for report in reports:
+        text = text.replace(report, report.replace(template, city_id, 1))
+    out = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("id: "):
+            line = f"id: {city_id}\n"
+        elif line.startswith("name: "):
+            line = f"name: {{zh: {name[0]}, en: {name[1]}}}\n"
+        elif line.startswith("province: "):
+            line = f"province: {{zh: {province[0]}, en: {province[1]}}}\n"
+        out.append(line)
+    return "".join(out)
+
+
 def write_copies(folder: Path, n_copies: int, source: Path = load.DATA_DIR, template: str = "zibo") -> int:
     """A national edition for benchmarks: the data folder `source` plus `n_copies` copies of one
     of its city files under new ids (sample1, sample2, ...), names, provinces, report ids and
@@ -123,19 +143,10 @@ def write_copies(folder: Path, n_copies: int, source: Path = load.DATA_DIR, temp
     for k in range(1, n_copies + 1):
         city_id = f"sample{k}"
         province_zh, province_en = _PROVINCES[k % len(_PROVINCES)]
-        copy = text
-        for report in sources:
-            copy = copy.replace(report, report.replace(template, city_id, 1))
-        out = []
-        for line in copy.splitlines(keepends=True):
-            if line.startswith("id: "):
-                line = f"id: {city_id}\n"
-            elif line.startswith("name: "):
-                line = f"name: {{zh: 样本{k}市, en: Sample {k}}}\n"
-            elif line.startswith("province: "):
-                line = f"province: {{zh: {province_zh}, en: {province_en}}}\n"
-            out.append(line)
-        (folder / "cities" / f"{city_id}.yaml").write_text("".join(out), encoding="utf-8")
+        copy = copied_city(
+            text, template, city_id, list(sources), (f"样本{k}市", f"Sample {k}"), (province_zh, province_en)
+        )
+        (folder / "cities" / f"{city_id}.yaml").write_text(copy, encoding="utf-8")
         for report, raw in sources.items():
             (folder / "sources" / f"{report.replace(template, city_id, 1)}.txt").write_bytes(raw)
     return len(load.city_files(folder))

@@ -48,6 +48,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 import yaml  # noqa: E402
 from browser_support import (  # noqa: E402
     IDLE,
+    MINIMAL_APP,
     StreamlitServer,
     launch_chromium,
     wait_bars_drawn,
@@ -55,12 +56,6 @@ from browser_support import (  # noqa: E402
 
 from metrics import bench, load  # noqa: E402
 
-MINIMAL_APP = """\
-import plotly.graph_objects as go
-import streamlit as st
-
-st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[3, 1, 2])))
-"""
 COMPARE = "/compare?cities=sample1,sample2"
 TARGETS = {
     "cold_over_bare_floor": 1.5,

@@ -35,6 +35,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from browser_support import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_MISSING,
+    MINIMAL_APP,
     StreamlitServer,
     launch_chromium,
     wait_bars_drawn,
@@ -42,13 +43,6 @@ from browser_support import (  # noqa: E402
 
 RATIO_TARGET = 1.25
 RERENDER_TARGET_MS = 300.0
-
-MINIMAL_APP = """\
-import plotly.graph_objects as go
-import streamlit as st
-
-st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[3, 1, 2])))
-"""
 
 
 # --- (a) and (b): first chart in the browser -------------------------------------------------

@@ -47,6 +47,15 @@ BARS_DRAWN_JS = """() => {
 }"""
 
 
+# A bare Streamlit page with one Plotly chart: the reference of the benchmarks' first-chart times.
+MINIMAL_APP = """\
+import plotly.graph_objects as go
+import streamlit as st
+
+st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[3, 1, 2])))
+"""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from metrics.bench import copied_city
+
 DASHBOARD_DATA = Path(__file__).resolve().parent / "fixtures" / "dashboard"
 
 # (id, Chinese name, English name, province zh, province en): real prefecture names, long and short.
@@ -61,20 +63,9 @@ def make(folder: Path, n_cities: int) -> Path:
             city_id, zh, en = f"{city_id}{k}", f"{zh[:-1]}{k}{zh[-1]}", f"{en} {k}"
         template = TEMPLATES[k % len(TEMPLATES)]
         text = (folder / "cities" / f"{template}.yaml").read_text(encoding="utf-8")
-        for source in sorted((folder / "sources").glob(f"{template}-*.txt")):
-            report = source.stem
-            new_report = report.replace(template, city_id, 1)
-            text = text.replace(report, new_report)
-            shutil.copy(source, folder / "sources" / f"{new_report}.txt")
-        lines = text.splitlines(keepends=True)
-        out = []
-        for line in lines:
-            if line.startswith("id: "):
-                line = f"id: {city_id}\n"
-            elif line.startswith("name: "):
-                line = f"name: {{zh: {zh}, en: {en}}}\n"
-            elif line.startswith("province: "):
-                line = f"province: {{zh: {province_zh}, en: {province_en}}}\n"
-            out.append(line)
-        (folder / "cities" / f"{city_id}.yaml").write_text("".join(out), encoding="utf-8")
+        sources = sorted((folder / "sources").glob(f"{template}-*.txt"))
+        for source in sources:
+            shutil.copy(source, folder / "sources" / f"{source.stem.replace(template, city_id, 1)}.txt")
+        copy = copied_city(text, template, city_id, [s.stem for s in sources], (zh, en), (province_zh, province_en))
+        (folder / "cities" / f"{city_id}.yaml").write_text(copy, encoding="utf-8")
     return folder

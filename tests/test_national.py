@@ -80,6 +80,7 @@ def test_a_chart_of_many_cities_draws_the_first_ones_and_lists_the_rest(national
     tables = [frame.value for frame in at.dataframe]
     rest = next(t for t in tables if "名次" in t.columns)
     assert rest["名次"].min() == panels.TOP_CITIES + 1
+    assert rest["原文引用"].str.contains("“").all(), "every listed number carries its quote"
     assert any("其余" in c.value and "表格" in c.value for c in [*at.caption, *at.markdown])
 
 

@@ -119,10 +119,6 @@ def table(view: View, values: pd.DataFrame) -> pd.DataFrame:
     lang = view.lang
     rows = []
     for _, row in values.iterrows():
-        if row["is_sum_of_parts"]:
-            quote = "\n".join(f"{label} {value}: “{q}”" for label, value, q in labels.parts(row, lang))
-        else:
-            quote = f"“{row['quotes'][0]}”"
         rows.append(
             {
                 t("col.city"): pick(row, "city", lang),
@@ -132,7 +128,7 @@ def table(view: View, values: pd.DataFrame) -> pd.DataFrame:
                 t("col.per_100k"): labels.rate_text(row, lang, with_unit=False),
                 t("col.population"): labels.population_text(row, lang),
                 t("col.parts"): str(int(row["n_parts"])) if labels.is_sum(row) else "",
-                t("col.quote"): quote,
+                t("col.quote"): labels.quote_cell(row, lang),
                 t("col.report"): labels.report_title(row, lang),
                 t("col.publisher"): row["publisher"],
                 t("col.published"): labels.published_text(row, lang),

@@ -294,6 +294,14 @@ def published_cell(row: Any, lang: str | None = None) -> str:
     return date_text(published)
 
 
+def quote_cell(row: Any, lang: str | None = None) -> str:
+    """A table cell with the words a value was read from: its quote, or each part's label, value
+    and quote (one line each) when it is a sum of parts."""
+    if row["is_sum_of_parts"]:
+        return "\n".join(f"{label} {value}: “{q}”" for label, value, q in parts(row, lang))
+    return f"“{row['quotes'][0]}”"
+
+
 def parts(row: Any, lang: str | None = None) -> list[tuple[str, str, str]]:
     """The (label, value as qualified, quote) of each part of a sum-of-parts value."""
     lang = _lang(lang)

@@ -334,6 +334,8 @@ def rest_frame(view: View, panel: Panel) -> pd.DataFrame:
                 t("mode.per_100k" if panel.as_rate else "col.value"): value + labels.sum_suffix(row, lang),
                 t("col.period"): labels.period_text(row, lang),
                 t("col.flags"): labels.flags_text(row, lang),
+                t("col.quote"): labels.quote_cell(row, lang),  # every number with its source
+                t("col.report"): labels.report_title(row, lang),
             }
         )
     return pd.DataFrame(rows)
