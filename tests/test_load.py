@@ -722,6 +722,7 @@ def test_tables_and_views(fixture_db):
         "observations_full": "BASE TABLE",
         "latest_reports": "BASE TABLE",
         "indicator_values": "BASE TABLE",
+        "indicator_values_by_indicator": "BASE TABLE",
         "city_summary": "BASE TABLE",
         "category_summary": "BASE TABLE",
         "indicator_summary": "BASE TABLE",
@@ -742,6 +743,7 @@ def test_tables_and_views(fixture_db):
         "observations_full": n_obs,
         "latest_reports": len(dataset.cities),
         "indicator_values": n_obs - n_parts + 1,
+        "indicator_values_by_indicator": n_obs - n_parts + 1,  # the same rows, in indicator order
         "city_summary": len(dataset.cities),
         "category_summary": len(dataset.catalog.categories),
         "indicator_summary": len(dataset.catalog.indicators),

@@ -435,3 +435,58 @@ def test_article_with_quotes_rebuilds_the_article(cur):
 
 def test_problems_is_empty_on_the_dashboard_data(cur):
     assert queries.problems(cur).empty
+
+
+# --- how rows become frames -------------------------------------------------------------------
+
+
+def _plain(value):
+    """A cell compared by content: a list column's cell (Arrow list or NumPy array) as a list."""
+    return list(value) if hasattr(value, "__len__") and not isinstance(value, str) else value
+
+
+@pytest.mark.parametrize(
+    "query, args",
+    [
+        (queries.cities, ()),
+        (queries.categories, ()),
+        (queries.indicators, ()),
+        (queries.coverage, ()),
+        (queries.reports, ()),
+        (queries.export_rows, ()),
+        (queries.observations, ()),
+        (queries.report_years, ()),
+        (queries.problems, ()),
+        (queries.compare_category, ("rights",)),
+        (queries.compare_category, ("employment", None, 2020)),
+        (queries.category_reporting, ("employment",)),
+        (queries.indicator_across_cities, ("employment.women_trained",)),
+        (queries.city_values, ("huaibei",)),
+        (queries.city_profile, ("zibo",)),
+        (queries.report_text, ("zibo-2024",)),
+    ],
+)
+def test_page_frames_hold_what_duckdb_df_gives(cur, monkeypatch, query, args):
+    """queries._frame reads rows through Arrow (a list cell stays one Arrow list instead of a
+    NumPy array each) and sorts them there; every other column has the dtype and the values
+    DuckDB's .df() gives, in ORDER BY's order, so the pages see the same frame: dates as
+    datetime64, NULL as None, NaN or <NA> as before."""
+    frame = query(cur, *args)
+
+    def as_before(c, sql, params=None, order=None):
+        by = ", ".join(f"{column} {'DESC' if way == 'descending' else 'ASC'}" for column, way in order or [])
+        return c.execute(f"SELECT * FROM ({sql}) ORDER BY {by}" if by else sql, params or {}).df()
+
+    monkeypatch.setattr(queries, "_frame", as_before)
+    reference = query(cur, *args)
+    assert list(frame.columns) == list(reference.columns)
+    assert len(frame) == len(reference)
+    for column in reference.columns:
+        if isinstance(frame[column].dtype, pd.ArrowDtype):
+            assert frame[column].dtype.pyarrow_dtype.num_fields == 1, column  # a list
+            assert reference[column].dtype == object, column
+        else:
+            assert frame[column].dtype == reference[column].dtype, column
+        pd.testing.assert_series_equal(
+            frame[column].map(_plain).astype(object), reference[column].map(_plain).astype(object), check_names=False
+        )
