@@ -191,9 +191,8 @@ def _closest(word: str, options) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _quote_problem(quote: str, normalised_source: str) -> str | None:
-    """Says where a quote departs from the source, or None when it is found."""
-    needle = normalise(quote)
+def _quote_problem(needle: str, normalised_source: str) -> str | None:
+    """Says where a quote (normalised) departs from the source, or None when it is found."""
     if needle in normalised_source:
         return None
     # The longest prefix of the quote found in the source shows the editor where it diverges.
@@ -215,14 +214,15 @@ def _quote_problem(quote: str, normalised_source: str) -> str | None:
 _QUALIFIER_WORDS = {"exact": "no qualifier", "more_than": "余/多/超过", "nearly": "近", "about": "约"}
 
 
-def _number_problems(obs: schema.Observation) -> list[str]:
-    """Checks that the number as written is in the quote, with the qualifier the quote gives it.
+def _number_problems(obs: schema.Observation, quote: str) -> list[str]:
+    """Checks that the number as written is in the quote (`quote`: obs.quote normalised), with
+    the qualifier the quote gives it.
 
     The value times the unit's multiplier (2.6 万人 -> 26,000) must equal a number of the quote
     read with its own multiplier (2.6万余人 -> 26,000): 26000 万人 for "2.6万" is caught.
     """
     expected = float(obs.value) * parse_unit(obs.unit)[0]
-    mentions = find_mentions(normalise(obs.quote))
+    mentions = find_mentions(quote)
     matches = [m for m in mentions if _same(m.value, expected)]
     if not matches:
         written = ", ".join(m.written for m in mentions) or "none"
@@ -426,14 +426,15 @@ def load_city_text(
                     )
                 if indicator.unit == "percent" and obs.value > 100:
                     obs_problems.append(("value", f"a percentage is at most 100 (got {obs.value:g})"))
+            quote = normalise(obs.quote)  # once: the quote and the number checks read it
             if header is not None and obs.report not in header.reports:
                 known = ", ".join(header.reports)
                 obs_problems.append(("report", f"unknown report '{obs.report}'; this file's reports are: {known}"))
             elif obs.report in normalised_sources:
-                message = _quote_problem(obs.quote, normalised_sources[obs.report])
+                message = _quote_problem(quote, normalised_sources[obs.report])
                 if message:
                     obs_problems.append(("quote", message))
-            obs_problems += [("quote", m) for m in _number_problems(obs)]
+            obs_problems += [("quote", m) for m in _number_problems(obs, quote)]
             if header is not None and obs.report in header.reports:
                 key = (*_value_key(obs, header.reports[obs.report]), obs.breakdown.zh if obs.breakdown else None)
                 if key in seen:

@@ -24,7 +24,9 @@ _NULLABLE = {
 }
 
 
-def _frame(cur: Cursor, sql: str, params: dict | None = None, order: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+def _frame(
+    cur: Cursor, sql: str, params: dict | None = None, order: list[tuple[str, str]] | None = None
+) -> pd.DataFrame:
     """The rows of a statement as DuckDB's `.df()` gives them (dates as datetime64, integers and
     booleans with NULLs as pandas' nullable types), except that a list column (the quotes and ids
     of a value's parts) holds Arrow lists, each read as a Python list: `.df()` makes a NumPy array
@@ -57,7 +59,7 @@ def cities(cur: Cursor) -> pd.DataFrame:
         SELECT c.*, s.period_start, s.period_end, s.n_indicators, s.n_categories, s.n_observations
         FROM cities c JOIN city_summary s USING (city_id)
         ORDER BY c.city_id
-        """
+        """,
     )
 
 
@@ -69,7 +71,7 @@ def categories(cur: Cursor) -> pd.DataFrame:
         SELECT k.*, s.n_indicators, s.n_cities
         FROM categories k JOIN category_summary s USING (category_id)
         ORDER BY k.sort_order
-        """
+        """,
     )
 
 
@@ -191,7 +193,7 @@ def coverage(cur: Cursor) -> pd.DataFrame:
         """
         SELECT * FROM coverage
         ORDER BY city_id, category_order
-        """
+        """,
     )
 
 
@@ -260,7 +262,7 @@ def export_rows(cur: Cursor) -> pd.DataFrame:
                publisher, published, source_path, report_year, observation_id
         FROM observations_full
         ORDER BY city_id, category_order, indicator_order, observation_id
-        """
+        """,
     )
 
 
@@ -273,7 +275,7 @@ def reports(cur: Cursor) -> pd.DataFrame:
                (SELECT count(*) FROM observations o WHERE o.report_id = r.report_id) AS n_observations
         FROM reports r JOIN cities c USING (city_id)
         ORDER BY r.city_id, r.period_start
-        """
+        """,
     )
 
 
