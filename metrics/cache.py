@@ -10,11 +10,13 @@ elsewhere or prebuilds it with `python -m metrics build --cache`). A snapshot ho
   messages, and (in the snapshot's name) the version of the loading code and of DuckDB;
 - `_rows_*`: each valid file's own rows, so that a file left out by a cross-file conflict is
   back without re-validation when the conflict is fixed;
-- `_meta`: the key of the whole build and the row count of every table, written last.
+- `_meta`: the key of the whole build, the row count of every table and the folder's *seal*
+  (every data file's signature as this build saw it, the catalog's hash), written last.
 
-`open_snapshot(data_dir)` stats every data file; a file whose signature (size, modification and
-change times, inode, with the catalog's hash and its display path) is the one recorded is not read
-at all; any other is hashed, and re-validated when its key changed (as is every file that failed:
+`open_snapshot(data_dir)` stats every data file; when the folder matches the snapshot's seal
+it is served at once (a warm restart parses neither the catalog nor any file). Otherwise a file
+whose signature (size, modification and change times, inode, with the catalog's hash and its
+display path) is the one recorded is not read at all; any other is hashed, and re-validated when its key changed (as is every file that failed:
 problems are not cached). The cross-file rules are re-applied to all files. Many files to validate
 (a cold start) are shared with helper processes (FEDERATION_WORKERS, default one per CPU). A few
 changed files update a copy of the last snapshot in place: their cities' rows and per-city derived
@@ -190,16 +192,17 @@ def _open_checked(path: Path | None) -> tuple[duckdb.DuckDBPyConnection | None, 
     except duckdb.Error as exc:
         return None, None, f"cannot open ({exc})"
     try:
-        rows = con.execute("SELECT key, counts FROM _meta").fetchall()
+        rows = con.execute("SELECT key, counts, seal FROM _meta").fetchall()
         if len(rows) != 1:
             raise ValueError("no _meta row")
-        key, counts = rows[0]
+        key, counts, seal = rows[0]
         counts = json.loads(counts)
+        seal = json.loads(seal) if seal else None
         for table, expected in counts.items():
             got = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             if got != expected:
                 raise ValueError(f"{table} has {got} rows, _meta says {expected}")
-        return con, {"key": key, "counts": counts}, None
+        return con, {"key": key, "counts": counts, "seal": seal}, None
     except (duckdb.Error, ValueError, json.JSONDecodeError) as exc:
         con.close()
         return None, None, f"damaged ({exc})"
@@ -214,13 +217,16 @@ def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
     # The catalog is read once: the entries are keyed by the very bytes that were validated.
     catalog_path = data_dir / "catalog.yaml"
     catalog_raw = _read(catalog_path)
-    # raw None (unreadable): load_catalog reads it itself and raises the located error
-    catalog = (load.load_catalog(catalog_path, catalog_raw), _sha(catalog_raw or b""), catalog_raw)
+    catalog_sha = _sha(catalog_raw or b"")
     prefix = _prefix(data_dir)
+
+    def catalog():  # raw None (unreadable): load_catalog reads it and raises the located error
+        return load.load_catalog(catalog_path, catalog_raw), catalog_sha, catalog_raw
+
     if not _writable(folder):
         notes = [f"cache folder {folder} cannot be written: database built in memory"]
         log.warning(notes[0])
-        return _build(data_dir, catalog, None, None, None, notes)
+        return _build(data_dir, catalog(), None, None, None, notes, _stats(data_dir))
     with _locked(folder, prefix):
         current = _current(folder, prefix)
         old, meta, why = _open_checked(current)
@@ -228,8 +234,27 @@ def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
         if why:
             notes.append(f"snapshot {current.name} set aside: {why}; rebuilt")
             log.warning(notes[-1])
-        result = _build(data_dir, catalog, old, meta, (folder, prefix, current), notes)
-        return result
+        stats = _stats(data_dir)  # before any file is read
+        if (
+            meta is not None
+            and meta["seal"] is not None
+            and meta["seal"]["folder"] == _seal(stats, catalog_sha, data_dir)
+        ):
+            # Not one file of the folder changed since this snapshot was written (nor the
+            # catalog, nor the code: the prefix): served as it is, nothing decoded or re-checked.
+            sealed = meta["seal"]
+            return Snapshot(old, current, tuple(sealed["stems"]), tuple(sealed["failed"]), 0, False, notes)
+        return _build(data_dir, catalog(), old, meta, (folder, prefix, current), notes, stats)
+
+
+def _seal(stats: dict[str, str], catalog_sha: str, data_dir: Path) -> str:
+    """The state of a whole data folder on disk: every city file's and source text's signature
+    (size, modification and change times, inode: _stats), the catalog's bytes and the folder as
+    messages name it. The same seal, the same bytes everywhere (a write moves the change time)."""
+    digest = hashlib.sha256(f"{catalog_sha}\0{load.display_path(data_dir / 'cities' / '*')}".encode())
+    for rel, signature in sorted(stats.items()):
+        digest.update(f"\0{rel}={signature}".encode())
+    return digest.hexdigest()
 
 
 def _entries(old: duckdb.DuckDBPyConnection | None) -> dict[str, tuple]:
@@ -411,10 +436,9 @@ def _validate_all(items, catalog, catalog_raw, data_dir: Path, catalog_sha: str,
     return [_validate(items, catalog, data_dir, catalog_sha)]
 
 
-def _build(data_dir, catalog_and_sha, old, meta, target, notes) -> Snapshot:
+def _build(data_dir, catalog_and_sha, old, meta, target, notes, stats) -> Snapshot:
     catalog, catalog_sha, catalog_raw = catalog_and_sha
     files = load.city_files(data_dir)
-    stats = _stats(data_dir)
     # what every signature shares: the catalog, and the folder as messages name it (a file's name
     # in messages follows from its folder's)
     context = f"{catalog_sha}\0{load.display_path(data_dir / 'cities' / '*')}"
@@ -475,6 +499,11 @@ def _build(data_dir, catalog_and_sha, old, meta, target, notes) -> Snapshot:
         ).encode()
     ).hexdigest()
     stems = tuple(p.stem for p in files)
+    # what the next start compares (open_snapshot): the folder as its stats showed it to this build
+    seal = json.dumps(
+        {"folder": _seal(stats, catalog_sha, data_dir), "stems": stems, "failed": failed}, ensure_ascii=False
+    )
+    stamp = (build_key, seal)
     if meta is not None and meta["key"] == build_key:
         return Snapshot(old, target[2], stems, tuple(failed), 0, False, notes)
     changed = (set(entries) - set(reused)) | set(fresh)
@@ -494,9 +523,9 @@ def _build(data_dir, catalog_and_sha, old, meta, target, notes) -> Snapshot:
         con = _open_for_writing(path)
     try:
         if incremental:
-            _update(con, entries, reused, fresh, fresh_frames, included, problems, keys, sigs, lights, build_key)
+            _update(con, entries, reused, fresh, fresh_frames, included, problems, keys, sigs, lights, stamp)
         else:
-            _write(con, catalog, old, reused, fresh_frames, included, problems, keys, sigs, lights, build_key)
+            _write(con, catalog, old, reused, fresh_frames, included, problems, keys, sigs, lights, stamp)
     except BaseException:
         con.close()
         if path is not None:
@@ -583,7 +612,7 @@ FROM (
 """
 
 
-def _update(con, entries, reused, fresh, fresh_frames, included, problems, keys, sigs, lights, build_key) -> None:
+def _update(con, entries, reused, fresh, fresh_frames, included, problems, keys, sigs, lights, stamp) -> None:
     """Brings a copy of the last snapshot up to date in place: only the cities of the files that
     changed (or whose place in the cross-file rules changed) are replaced, in their own rows and
     in the per-city derived tables; the others keep theirs (renumbered when an edit changed the
@@ -632,12 +661,12 @@ def _update(con, entries, reused, fresh, fresh_frames, included, problems, keys,
     load.derive(con, scoped=True)
     for name in ("_changed", "_entering", "_scope", "_bases"):
         con.execute(f"DROP TABLE {name}")
-    _write_tail(con, problems, keys, sigs, lights, included, build_key)
+    _write_tail(con, problems, keys, sigs, lights, included, stamp)
     con.execute("COMMIT")
     con.execute("CHECKPOINT")
 
 
-def _write(con, catalog, old, reused, fresh_frames, included, problems, keys, sigs, lights, build_key) -> None:
+def _write(con, catalog, old, reused, fresh_frames, included, problems, keys, sigs, lights, stamp) -> None:
     """Writes every table of a snapshot into `con`: the files' rows, then the served tables."""
     empty = load.tables(load.Dataset(catalog=catalog))
     for name in ("categories", "indicators"):
@@ -675,8 +704,8 @@ def _write(con, catalog, old, reused, fresh_frames, included, problems, keys, si
     load.derive(con)
     con.execute("CREATE TABLE _files (rel VARCHAR, key VARCHAR, light VARCHAR, sig VARCHAR)")
     con.execute("CREATE TABLE _served (rel VARCHAR, city_id VARCHAR)")
-    con.execute("CREATE TABLE _meta (key VARCHAR, counts VARCHAR)")
-    _write_tail(con, problems, keys, sigs, lights, included, build_key)
+    con.execute("CREATE TABLE _meta (key VARCHAR, counts VARCHAR, seal VARCHAR)")
+    _write_tail(con, problems, keys, sigs, lights, included, stamp)
     con.execute("CHECKPOINT")
 
 
@@ -696,7 +725,7 @@ def _problem_frame(problems: list[load.Problem]) -> pd.DataFrame:
     )
 
 
-def _write_tail(con, problems, keys, sigs, lights, included, build_key) -> None:
+def _write_tail(con, problems, keys, sigs, lights, included, stamp) -> None:
     """The problems and the bookkeeping: the key of each valid file (_files), the file serving
     each city (_served), then _meta with every table's row count, written last."""
     _replace(con, "problems", _problem_frame(problems))
@@ -714,7 +743,7 @@ def _write_tail(con, problems, keys, sigs, lights, included, build_key) -> None:
     ).fetchall()
     counts = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for (n,) in names}
     con.execute("DELETE FROM _meta")
-    con.execute("INSERT INTO _meta VALUES (?, ?)", [build_key, json.dumps(counts)])
+    con.execute("INSERT INTO _meta VALUES (?, ?, ?)", [stamp[0], json.dumps(counts), stamp[1]])
 
 
 def describe(snapshot: Snapshot) -> str:

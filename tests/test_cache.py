@@ -63,6 +63,36 @@ def test_a_restart_with_unchanged_files_validates_nothing(dashboard_copy, folder
     assert _tables(again.con) == expected
 
 
+def test_an_unchanged_folder_is_served_from_its_seal_without_reading_the_catalog(dashboard_copy, folder, monkeypatch):
+    """A restart on a folder whose every file has the signature the snapshot recorded (its seal)
+    serves the snapshot as it is: the catalog is not even parsed, no entry decoded; a file
+    touched, added or removed breaks the seal and the files are looked at again."""
+    broken = dashboard_copy / "cities" / "zz_broken.yaml"
+    broken.write_text("id: zz_broken\nname: [unclosed\n", encoding="utf-8")  # a failed file stays failed
+    first = cache.open_snapshot(dashboard_copy, folder)
+    expected = _tables(first.con)
+    real_catalog, real_decoded = load.load_catalog, cache._decoded
+    parsed = []
+    monkeypatch.setattr(load, "load_catalog", lambda *a, **k: parsed.append(1) or real_catalog(*a, **k))
+    monkeypatch.setattr(cache, "_decoded", lambda *a, **k: parsed.append(2) or real_decoded(*a, **k))
+    again = cache.open_snapshot(dashboard_copy, folder)
+    assert parsed == [] and (again.validated, again.written, again.path) == (0, False, first.path)
+    assert again.city_files == first.city_files and again.failed_files == first.failed_files
+    assert any("zz_broken" in f for f in again.failed_files)
+    assert _tables(again.con) == expected
+    # the same bytes written again move the change time: the seal no longer holds
+    path = sorted(load.city_files(dashboard_copy))[0]
+    path.write_bytes(path.read_bytes())
+    touched = cache.open_snapshot(dashboard_copy, folder)
+    assert parsed, "a touched file breaks the seal: the folder is looked at again"
+    assert _tables(touched.con) == expected  # (its bytes are the same: its entry still holds)
+    parsed.clear()
+    extra = dashboard_copy / "sources" / "unused-extra.txt"
+    extra.write_text("发布者: 测试\n---\n无关的文字。\n", encoding="utf-8")
+    cache.open_snapshot(dashboard_copy, folder)
+    assert parsed, "a new source file breaks the seal"
+
+
 def test_an_edited_file_is_revalidated_alone_and_shows(dashboard_copy, folder, monkeypatch):
     cache.open_snapshot(dashboard_copy, folder)
     path = sorted(load.city_files(dashboard_copy))[0]

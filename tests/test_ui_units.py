@@ -817,6 +817,12 @@ def test_css_rules_only_for_safe_ids_and_colours():
     css = colors.css_rules({"zibo": "#0072B2", "bad}body{x": "#E69F00", "jinan": "red;}x{", "Upper": "#000001"})
     assert css == ".st-key-city_zibo { border-left: 6px solid #0072B2 !important; }"
     assert colors.css_rules(colors.city_colours(["a", "b"])).count("border-left") == 2
+    # beyond eight cities the grey ones share one rule; the chosen keep their own
+    many = colors.city_colours([f"c{k}" for k in range(3000)], chosen=["c1", "c2"])
+    css = colors.css_rules(many)
+    assert css.count("border-left") == 3
+    assert f"{colors.FALLBACK} !important" in css.splitlines()[0]  # first: a card's own rule wins
+    assert ".st-key-city_c1 " in css and ".st-key-city_c2 " in css and ".st-key-city_c3 " not in css
 
 
 # --- exports ----------------------------------------------------------------------------------
