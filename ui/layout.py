@@ -6,7 +6,9 @@ A page script is
         ...  # widgets and ui helpers, reading through view.cur
         view.share.update(category=..., cities=...)
 
-`page()` resolves the language and presentation mode, opens one cursor for the run, draws the
+`page()` resolves the language and presentation mode, opens one cursor for the run (and marks the
+session as showing the shared data, so that an edit of a data file reruns it: ui.store.follow;
+never the editor, whose text is the editor's own), draws the
 title with a "copy link to this view" popover (filled in last, from `view.share`), the preview
 notice when the editor's unsaved city is shown, and the styles: city colours, and in
 presentation mode a hidden sidebar and toolbar with larger type. The CSS is ours alone; no
@@ -136,6 +138,10 @@ def page(path: str, title_key: str) -> Iterator[View]:
     lang = state.lang()
     present = state.present()
     data = _open_store(present)
+    if path != "editor" and store.preview_city(data) is None and isinstance(data, store.Store):
+        store.follow(data)  # an open page of the shared data is rerun when a data file is edited
+    else:
+        store.unfollow()  # the editor's own text is never rerun under the editor's hands
     key = store.store_key(data)
     with data.cursor() as cur:
         cities = frames.cities(key, cur)

@@ -10,7 +10,8 @@ watcher thread per folder (watchdog's file-system events, and a poll every CHECK
 FEDERATION_CHECK_SECONDS, default 1 s, as a fallback: every 10 CHECK_SECONDS when events arrive)
 fingerprints the folder when something happened, brings the snapshot up to date and swaps the
 new store in: pages keep serving the last store while it builds, and show an edit about a second
-after it is saved. A broken catalog is raised to every page until it is fixed. Every script run
+after it is saved. A page left open shows it too: each session that drew a page from the shared
+store (`follow`) is rerun, as it stands, when its folder's store is swapped (`_rerun_followers`). A broken catalog is raised to every page until it is fixed. Every script run
 reads through its own cursor (`with store.cursor() as cur:`): a DuckDB connection shared across
 Streamlit's threads returns other sessions' rows.
 
@@ -136,6 +137,7 @@ class _Watch:
                             log.exception("warming the store of %s failed", self.folder)
                 self.store, self.error = built, None  # the old store's readers keep their cursors
             self.fingerprint = taken
+        _rerun_followers(self.folder, taken)
 
     def current(self) -> Store:
         if self.store is None and self.error is None:
@@ -215,6 +217,61 @@ def _watch(folder: Path) -> _Watch:
         return watch
 
 
+# Sessions whose last page was drawn from a folder's shared store: session id -> (folder, fingerprint).
+_followers: dict[str, tuple[str, str]] = {}
+_followers_lock = threading.Lock()
+
+
+def follow(store: Store) -> None:
+    """Marks this script run's session as showing the shared `store`: when its folder's data
+    changes, the session is rerun, so a page left open (a presenter's chart) shows the edit."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    folder = next((key for key, watch in list(_watches.items()) if watch.store is store), None)
+    if ctx is None or folder is None:
+        return
+    with _followers_lock:
+        _followers[ctx.session_id] = (folder, store.fingerprint)
+
+
+def unfollow() -> None:
+    """This run's session shows something else (a preview, the editor): no rerun on data edits."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        with _followers_lock:
+            _followers.pop(ctx.session_id, None)
+
+
+def _rerun_followers(folder: Path, fingerprint: str | None) -> None:
+    """Reruns each session that last drew `folder`'s data at another fingerprint, with the
+    widgets and URL it has (what Streamlit does for a changed script with runOnSave); sessions
+    that are gone are forgotten."""
+    with _followers_lock:
+        stale = [sid for sid, (f, seen) in _followers.items() if f == str(folder) and seen != fingerprint]
+        for sid in stale:
+            _followers.pop(sid)
+    if not stale:
+        return
+    try:
+        from streamlit.runtime import Runtime
+
+        runtime = Runtime.instance() if Runtime.exists() else None
+    except Exception:
+        runtime = None
+    for sid in stale:
+        session = runtime.get_app_session(sid) if runtime is not None else None
+        client_state = getattr(session, "_client_state", None)
+        if session is None or client_state is None:
+            continue
+        try:
+            session.request_rerun(client_state)
+        except Exception:  # a page that cannot be rerun shows the edit on its next run
+            log.exception("rerunning session %s after a data change failed", sid)
+
+
 def folder_fingerprint(folder: Path | None = None) -> str:
     """The fingerprint (metrics.load.fingerprint) of the data folder's current store: it changes
     when the watcher has seen a data file change."""
@@ -238,6 +295,8 @@ def forget() -> None:
         for watch in _watches.values():
             watch.stop()
         _watches.clear()
+    with _followers_lock:
+        _followers.clear()
 
 
 def shared_store() -> Store:
