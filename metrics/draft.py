@@ -692,7 +692,8 @@ def read_facts(raw: str, src: SourceText | None = None) -> ArticleFacts:
         if match:
             published = _date(*match.groups())
 
-    city = _city_name(text)
+    title = _title(src)
+    city = _city_name(text, title, publisher)
     province_zh = province_en = None
     # "江苏省" names the province; a bare "安徽" (《安徽日报》) counts only when it recurs, and never
     # a municipality's name, which appears in the names of foundations and firms (北京陈江和基金会).
@@ -719,16 +720,6 @@ def read_facts(raw: str, src: SourceText | None = None) -> ArticleFacts:
         period_start, period_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         period_note = f"{year}年, the year the article names most ({n} times)"
 
-    title = None
-    for line in src.body.splitlines():
-        line = line.strip()
-        if (
-            6 <= len(line) <= 60
-            and not re.search(r"[:：]|来源|记者|通讯员", line)
-            and not re.fullmatch(r"[\d\s/年月日-]+", line)
-        ):
-            title = normalise(line)
-            break
     return ArticleFacts(
         city,
         province_zh,
@@ -742,23 +733,51 @@ def read_facts(raw: str, src: SourceText | None = None) -> ArticleFacts:
     )
 
 
-def _city_name(text: str) -> str | None:
-    """The city the article is about: the most frequent "XX市" (extended to three characters when
-    every occurrence has the same character before it, as in 连云港市)."""
-    counts: Counter[str] = Counter()
-    places: dict[str, list[int]] = {}
-    for match in re.finditer(r"(?=([\u4e00-\u9fff]{2})市)", text):
-        name = match.group(1)
-        if set(name) & _NOT_A_CITY:
-            continue
-        counts[name] += 1
-        places.setdefault(name, []).append(match.start())
-    if not counts:
-        return None
-    name, n = counts.most_common(1)[0]
-    before = Counter(text[i - 1] if i else "" for i in places[name])
-    ch, same = before.most_common(1)[0]
-    if ch and _CJK.match(ch) and same == n and n > 1 and ch not in _NOT_A_CITY:
+_FEDERATION = r"市(?:妇联|妇女联合会)"
+
+
+def _title(src: SourceText) -> str | None:
+    """The article's title: its first line of 6 to 60 characters that is not a byline or a date."""
+    for line in src.body.splitlines():
+        line = line.strip()
+        if (
+            6 <= len(line) <= 60
+            and not re.search(r"[:：]|来源|记者|通讯员", line)
+            and not re.fullmatch(r"[\d\s/年月日-]+", line)
+        ):
+            return normalise(line)
+    return None
+
+
+def _city_name(text: str, title: str | None = None, publisher: str | None = None) -> str | None:
+    """The city the article is about, from what names a women's federation or a place: "XX市妇联"
+    (or 妇女联合会) in the byline or the article, else "XX市" in its title, else an "XX市" the
+    article writes at least twice; never a verb before 市 ("争取市财政资金" names no city). Two
+    characters before 市, three when every occurrence has the same character before them (as in
+    连云港市)."""
+    headline = title if title and not re.search(r"[。，,]", title) else ""  # a title, not a sentence
+    for where, pattern, least, unlike in (
+        # 城 ends real names (盐城, 聊城) before 市妇联; elsewhere "文明城市" would read as 明城市
+        (f"{publisher or ''}\n{text}", _FEDERATION, 1, _NOT_A_CITY - {"城"}),
+        (headline, "市", 1, _NOT_A_CITY),
+        (text, "市", 2, _NOT_A_CITY),
+    ):
+        counts: Counter[str] = Counter()
+        for match in re.finditer(rf"(?=([\u4e00-\u9fff]{{2}}){pattern})", where):
+            name = match.group(1)
+            if not set(name) & unlike:
+                counts[name] += 1
+        if counts and counts.most_common(1)[0][1] >= least:
+            return _extended(counts.most_common(1)[0][0], where)
+    return None
+
+
+def _extended(name: str, text: str) -> str:
+    """`name` + 市, with the character before it when every occurrence of name + 市 has it."""
+    places = [m.start() for m in re.finditer(re.escape(name + "市"), text)]
+    before = Counter(text[i - 1] if i else "" for i in places)
+    ch, same = before.most_common(1)[0] if before else ("", 0)
+    if ch and _CJK.match(ch) and same == len(places) and len(places) > 1 and ch not in _NOT_A_CITY:
         name = ch + name
     return name + "市"
 

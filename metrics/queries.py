@@ -2,7 +2,9 @@
 
 Every function takes a DuckDB cursor (one per script run: a connection shared across
 Streamlit's threads returns other sessions' rows) and parameters, never formatted SQL.
-Tables and views are built by load.build_database.
+Tables and views are built by load.build_database. Rows reach pandas through Arrow (`_frame`),
+as `.df()` would give them but for list cells; the wide tables are stored in the order the pages
+read them (load._VIEW, metrics.cache.ROW_GROUP_SIZE), so a page's query reads few row groups.
 """
 
 from __future__ import annotations

@@ -306,7 +306,10 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     rows = {}
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp, sync_playwright() as playwright:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-scale-", ignore_cleanup_errors=True) as tmp,
+        sync_playwright() as playwright,
+    ):
         browser = launch_chromium(playwright)
         try:
             for n in [s for s in (args.also, args.cities) if s]:

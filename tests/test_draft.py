@@ -274,6 +274,25 @@ def test_facts_not_guessed_from_a_foundation_name():
     assert facts.city_zh == "宿迁市" and facts.province_zh is None
 
 
+@pytest.mark.parametrize(
+    "raw, city",
+    [
+        # a verb before 市 names no city (a new article's "争取市财政资金" was drafted as 争取市)
+        ("发布者 Publisher: 新华网\n---\n妇联积极争取市财政资金支持，帮扶困难妇女200人。\n", None),
+        # the federation in the byline wins over any other "XX市" of the text
+        ("发布者 Publisher: 盐城市妇联\n---\n会同南京市有关部门，争取市财政资金，帮扶妇女200人。\n", "盐城市"),
+        # "XX市妇联" in the article, though another city is named more often
+        ("发布者 Publisher: 新华网\n---\n苏州市、苏州市、苏州市专家来到淮安市妇联，帮扶妇女200人。\n", "淮安市"),
+        # the title names the city when no federation does
+        ("发布者 Publisher: 新华网\n---\n泰州市巾帼建功行动成效显著\n争取市财政资金，帮扶妇女200人。\n", "泰州市"),
+        # three characters when every mention has the same one before the two (连云港市)
+        ("发布者 Publisher: 连云港市妇联\n---\n连云港市妇联举办活动，帮扶妇女200人。\n", "连云港市"),
+    ],
+)
+def test_city_comes_from_the_federation_the_title_or_a_repeated_name(raw, city):
+    assert D.read_facts(raw).city_zh == city
+
+
 # --- outputs --------------------------------------------------------------------------------------
 
 

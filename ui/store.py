@@ -11,8 +11,9 @@ FEDERATION_CHECK_SECONDS, default 1 s, as a fallback: every 10 CHECK_SECONDS whe
 fingerprints the folder when something happened, brings the snapshot up to date and swaps the
 new store in: pages keep serving the last store while it builds, and show an edit about a second
 after it is saved. A page left open shows it too: each session that drew a page from the shared
-store (`follow`) is rerun, as it stands, when its folder's store is swapped (`_rerun_followers`). A broken catalog is raised to every page until it is fixed. Every script run
-reads through its own cursor (`with store.cursor() as cur:`): a DuckDB connection shared across
+store (`follow`) is rerun, as it stands, when its folder's store is swapped (`_rerun_followers`).
+A broken catalog is raised to every page until it is fixed. Every script run reads through its
+own cursor (`with store.cursor() as cur:`): a DuckDB connection shared across
 Streamlit's threads returns other sessions' rows.
 
 The editor page may put a *preview* store in `st.session_state["preview_store"]`: any object
