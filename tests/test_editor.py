@@ -159,6 +159,25 @@ def test_build_then_validate_errors_with_lines_then_preview_and_download(downloa
     assert not (DATA / "sources" / "ceshi-2024.txt").exists()
 
 
+def test_build_asks_before_it_replaces_a_file_edited_by_hand():
+    at = _paste_article(_app())
+    at.button(key="editor_build").click().run()
+    built = at.text_area(key=editor.YAML).value
+    at.button(key="editor_build").click().run()  # not edited since: rebuilt without a question
+    assert at.text_area(key=editor.YAML).value == built and not at.warning
+    edited = _fill(built)
+    at.text_area(key=editor.YAML).set_value(edited).run()
+    at.button(key="editor_build").click().run()
+    assert at.text_area(key=editor.YAML).value == edited, "a hand-edited file is never replaced unasked"
+    assert any("手工修改" in w.value for w in at.warning)
+    at.button(key="editor_build_keep").click().run()
+    assert at.text_area(key=editor.YAML).value == edited and not any("手工修改" in w.value for w in at.warning)
+    at.button(key="editor_build").click().run()
+    at.button(key="editor_build_replace").click().run()
+    assert at.text_area(key=editor.YAML).value == built
+    assert not any("手工修改" in w.value for w in at.warning)
+
+
 def test_breaking_the_file_again_ends_the_preview():
     at = _paste_article(_app())
     at.button(key="editor_build").click().run()

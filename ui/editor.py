@@ -32,6 +32,8 @@ CITY_ID = "editor_city_id"
 YAML = "editor_yaml"
 YAML_FILE = "editor_yaml_file"
 _KEPT = "_editor_kept"  # widget key -> last text
+_BUILT = "_editor_built"  # the city file text the build button last wrote
+_PENDING = "_editor_pending_build"  # a built text waiting for the editor to confirm a replacement
 _YAML_NAME = "_editor_yaml_name"  # the uploaded city file's name, for the id check
 _UPLOAD_ERROR = "_editor_upload_error"
 _PREVIEW_DIGEST = "_editor_preview_digest"
@@ -92,6 +94,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "build": ("用采用的 {n} 条生成城市文件", "Build the city file from the {n} used"),
     "built": ("城市文件已生成，见下方 ②。", "The city file is built: see 2 below."),
+    "build.confirm": (
+        "下方 ② 的城市文件在上次生成后已手工修改。用新生成的文件替换它，修改将丢失。",
+        "The city file in 2 below was edited by hand since it was built. Replacing it with the new "
+        "build loses those edits.",
+    ),
+    "build.replace": ("替换为新生成的文件", "Replace it with the new build"),
+    "build.keep": ("保留我的修改", "Keep my edits"),
     "yaml.header": ("② 城市文件", "2. City file"),
     "yaml.paste": (
         "城市文件（YAML），可直接在此编辑；按 Ctrl+Enter 校验",
@@ -168,6 +177,26 @@ def _keep(key: str) -> str:
 def _set_text(key: str, value: str) -> None:
     st.session_state[key] = value
     st.session_state.setdefault(_KEPT, {})[key] = value
+
+
+def _build(text: str) -> None:
+    """The build button: writes the built city file, unless the one there was edited by hand
+    since the last build (then the editor is asked first: `_confirm_build`)."""
+    current = st.session_state.get(YAML) or ""
+    if current.strip() and current != st.session_state.get(_BUILT):
+        st.session_state[_PENDING] = text
+        return
+    _confirm_build(text)
+
+
+def _confirm_build(text: str) -> None:
+    _set_text(YAML, text)
+    st.session_state[_BUILT] = text
+    st.session_state.pop(_PENDING, None)
+
+
+def _keep_edits() -> None:
+    st.session_state.pop(_PENDING, None)
 
 
 def _on_upload(file_key: str, text_key: str, limit: int) -> None:
@@ -406,10 +435,17 @@ def article_section(view: View) -> str:
         t("build", n=len(used)),
         type="primary",
         icon=":material/description:",
-        on_click=_set_text,
-        args=(YAML, yaml_text),
+        on_click=_build,
+        args=(yaml_text,),
         key="editor_build",
     )
+    if st.session_state.get(_PENDING) is not None:
+        st.warning(t("build.confirm"), icon=":material/warning:")
+        replace, keep = st.columns(2)
+        replace.button(
+            t("build.replace"), on_click=_confirm_build, args=(yaml_text,), key="editor_build_replace", width="stretch"
+        )
+        keep.button(t("build.keep"), on_click=_keep_edits, key="editor_build_keep", width="stretch")
     return article
 
 
