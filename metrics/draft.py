@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from metrics import preview, schema, yamlio
+from metrics import messages, preview, schema, yamlio
 from metrics.numbers import CN_NUMERAL_CHARS, Mention, find_mentions
 from metrics.text import SourceText, article_body, normalise
 from metrics.units import parse_unit
@@ -199,6 +199,7 @@ class ArticleFacts:
     period_end: dt.date | None = None
     period_note: str | None = None
     title: str | None = None
+    period_note_zh: str | None = None  # period_note in Chinese
 
 
 @dataclass
@@ -708,17 +709,19 @@ def read_facts(raw: str, src: SourceText | None = None) -> ArticleFacts:
         province_zh, province_en = name + _REGIONS.get(name, "省"), PROVINCES[name]
 
     period_start = period_end = None
-    period_note = None
+    period_note = period_note_zh = None
     years = Counter(int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})年(?!\d)", text))
     if published:
         years.pop(published.year + 1, None)
     if "今年以来" in text and published:
         period_start, period_end = dt.date(published.year, 1, 1), published
         period_note = "今年以来 and the publication date"
+        period_note_zh = "“今年以来”和发布日期"
     elif years:
         year, n = years.most_common(1)[0]
         period_start, period_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         period_note = f"{year}年, the year the article names most ({n} times)"
+        period_note_zh = f"{year}年，原文提及最多的年份（{n}次）"
 
     return ArticleFacts(
         city,
@@ -730,6 +733,7 @@ def read_facts(raw: str, src: SourceText | None = None) -> ArticleFacts:
         period_end,
         period_note,
         title,
+        period_note_zh,
     )
 
 
@@ -809,92 +813,156 @@ def _report_id(city_id: str, facts: ArticleFacts) -> str:
     return f"{city_id}-{facts.period_start.year}{suffix}"
 
 
+# The comments of a drafted city file, Chinese and English (to_yaml's `lang`).
+_COMMENTS = {
+    "head": (
+        "# 由 `python -m metrics draft` 根据 {article} 生成的城市文件草稿。\n"
+        "# 以下内容尚未核对。标有 REVIEW 的每一行都需要人工对照原文：改正指标、数值、单位、限定词和引文，\n"
+        "# 删去不属于工作成果的条目；原文写明时补上 breakdown（分项）、period（期间）、tally（stock 存量、\n"
+        "# running_total 累计）、scope（范围）或 level（层级）（见 docs/model.md、data/README.md）；\n"
+        "# 备注写成 {{zh: ..., en: ...}}；填好每一个 null；把原文存为 data/sources/{source}，\n"
+        "# 放在以一行 --- 结尾的文件头之下；然后运行 `python -m metrics validate`，它会逐条指出剩余问题所在的行。",
+        "# Draft city file from {article}, written by `python -m metrics draft`.\n"
+        "# Nothing here is checked yet. Every line marked REVIEW needs a person: compare it with the\n"
+        "# article, fix the indicator, value, unit, qualifier and quote, delete what is not an outcome, add\n"
+        "# breakdown, period, tally (stock, running_total), scope or level where the article says so\n"
+        "# (docs/model.md, data/README.md), write notes as {{zh: ..., en: ...}}, fill every null,\n"
+        "# save the article as data/sources/{source} below a header ended by a line ---,\n"
+        "# then run `python -m metrics validate`; it names each remaining problem with its line.",
+    ),
+    "id": ("REVIEW：城市名的小写拼音，与文件名相同", "REVIEW: the city in lower-case pinyin, equal to the file name"),
+    "name": ("REVIEW：中文名取自原文；英文名", "REVIEW: Chinese name from the article; English name"),
+    "province": ("REVIEW：原文提到最多的省份", "REVIEW: the province the article names most"),
+    "province.none": ("REVIEW：原文中未找到", "REVIEW: not found in the article"),
+    "level": (
+        "REVIEW：prefecture（地级市）或 county_level（县级市）",
+        "REVIEW: prefecture (地级市) or county_level (县级市)",
+    ),
+    "parent": ("县级市填所属的地级市：{zh: 潍坊市, en: Weifang}", "for a county-level city: {zh: 潍坊市, en: Weifang}"),
+    "population": (
+        "REVIEW：2020年第七次人口普查的常住人口及其出处；没有就删去这一段",
+        "REVIEW: the 2020 census resident population, with its source; or delete this block",
+    ),
+    "population.value": ("人数，整数", "persons, an integer"),
+    "population.year": ("所有城市同一规则：2020年人口普查", "the rule for every city: the 2020 census"),
+    "title": ("REVIEW：文章标题", "REVIEW: the article's title"),
+    "publisher": ("REVIEW：发布者", "REVIEW"),
+    "published": ("REVIEW：取自原文", "REVIEW: found in the article"),
+    "published.unknown": ("REVIEW：知道日期时填写日期", "REVIEW: the date, when known"),
+    "published_note": (
+        "REVIEW：日期如何推断（published 为 unknown 时必填）",
+        "REVIEW: how the date was inferred (required while unknown)",
+    ),
+    "period": ("REVIEW：由{note}推断", "REVIEW: inferred from {note}"),
+    "period.none": ("REVIEW：文章涵盖的期间", "REVIEW: the period the article covers"),
+    "none": ("草稿未找到数字", "the draft found no figures"),
+    "candidate": ("REVIEW {n}/{of}：{written}", "REVIEW {n}/{of}: {written}"),
+    "confidence": ("指标置信度 {c}", "indicator confidence {c}"),
+    "chosen": ("指标由编辑选定", "indicator chosen by the editor"),
+    "no_indicator": ("未建议指标", "no indicator suggested"),
+    "closest": ("（最接近：{ids}）", " (closest: {ids})"),
+    "or": ("或 {ids}", "or {ids}"),
+    "no_word": ("原文没有量词", "no measure word in the article"),
+    "word_is": ("；{unit} 是该指标的量词", "; {unit} is the indicator's"),
+    "same": (
+        "与另一条候选的指标相同：给各分项写 breakdown，或删去其一",
+        "same indicator as another candidate: give each part a breakdown, or remove one",
+    ),
+    "skipped": (
+        "# 草稿未采用的数字（不是工作成果）；其中属于成果的请补上：",
+        "# Left out by the draft (not outcomes); add any that is one:",
+    ),
+}
+
+
 def to_yaml(
-    result: Draft, catalog: schema.Catalog, city_id: str | None = None, article_name: str = "the article"
+    result: Draft,
+    catalog: schema.Catalog,
+    city_id: str | None = None,
+    article_name: str = "the article",
+    lang: str = "en",
 ) -> str:
-    """A city file ready to edit: facts filled where the article states them, every observation marked REVIEW."""
+    """A city file ready to edit: facts filled where the article states them, every observation
+    marked REVIEW, its comments in `lang` (zh or en)."""
+    zh = lang == "zh"
+
+    def c(key: str, **values) -> str:
+        text = _COMMENTS[key][0 if zh else 1]
+        return text.format(**values) if values else text
+
+    joiner, listed = ("；", "、") if zh else ("; ", ", ")
     facts = result.facts
     cid = city_id or "new_city"
     report_id = _report_id(cid, facts)
     out = [
-        f"# Draft city file from {article_name}, written by `python -m metrics draft`.",
-        "# Nothing here is checked yet. Every line marked REVIEW needs a person: compare it with the",
-        "# article, fix the indicator, value, unit, qualifier and quote, delete what is not an outcome, add",
-        "# breakdown, period, tally (stock, running_total), scope or level where the article says so",
-        "# (docs/model.md, data/README.md), write notes as {zh: ..., en: ...}, fill every null,",
-        f"# save the article as data/{'sources/' + report_id + '.txt'} below a header ended by a line ---,",
-        "# then run `python -m metrics validate`; it names each remaining problem with its line.",
-        f"id: {cid}" + ("" if city_id else "  # REVIEW: the city in lower-case pinyin, equal to the file name"),
+        *c("head", article=article_name, source=f"{report_id}.txt").splitlines(),
+        f"id: {cid}" + ("" if city_id else f"  # {c('id')}"),
         f"name: {{zh: {_q(facts.city_zh, True)}, en: {_q(cid.replace('_', ' ').title() if city_id else None, True)}}}"
-        "  # REVIEW: Chinese name from the article; English name",
+        f"  # {c('name')}",
         f"province: {{zh: {_q(facts.province_zh, True)}, en: {_q(facts.province_en, True)}}}"
-        + (
-            "  # REVIEW: the province the article names most"
-            if facts.province_zh
-            else "  # REVIEW: not found in the article"
-        ),
-        "level: null  # REVIEW: prefecture (地级市) or county_level (县级市)",
-        "parent: null  # for a county-level city: {zh: 潍坊市, en: Weifang}",
-        "population:  # REVIEW: the 2020 census resident population, with its source; or delete this block",
-        "  value: null  # persons, an integer",
-        "  year: 2020  # the rule for every city: the 2020 census",
+        f"  # {c('province' if facts.province_zh else 'province.none')}",
+        f"level: null  # {c('level')}",
+        f"parent: null  # {c('parent')}",
+        f"population:  # {c('population')}",
+        f"  value: null  # {c('population.value')}",
+        f"  year: 2020  # {c('population.year')}",
         "  basis: census",
         "  source: null",
         "  verified: false",
         "reports:",
         f"  {report_id}:",
-        f"    title: {{zh: {_q(facts.title, True)}, en: null}}  # REVIEW: the article's title",
-        f"    publisher: {_q(facts.publisher)}  # REVIEW",
+        f"    title: {{zh: {_q(facts.title, True)}, en: null}}  # {c('title')}",
+        f"    publisher: {_q(facts.publisher)}  # {c('publisher')}",
     ]
     if facts.published:
-        out.append(f"    published: {facts.published.isoformat()}  # REVIEW: found in the article")
+        out.append(f"    published: {facts.published.isoformat()}  # {c('published')}")
         out.append("    published_note: null")
     else:
-        out.append("    published: unknown  # REVIEW: the date, when known")
-        out.append("    published_note: null  # REVIEW: how the date was inferred (required while unknown)")
+        out.append(f"    published: unknown  # {c('published.unknown')}")
+        out.append(f"    published_note: null  # {c('published_note')}")
     if facts.period_start:
+        note = (facts.period_note_zh or facts.period_note) if zh else facts.period_note
         out.append(
             f"    period: {{start: {facts.period_start.isoformat()}, end: {facts.period_end.isoformat()}}}"
-            f"  # REVIEW: inferred from {facts.period_note}"
+            f"  # {c('period', note=note)}"
         )
     else:
-        out.append("    period: {start: null, end: null}  # REVIEW: the period the article covers")
+        out.append(f"    period: {{start: null, end: null}}  # {c('period.none')}")
     out += [f"    source: sources/{report_id}.txt", "    url: null", "observations:"]
     if not result.candidates:
-        out[-1] = "observations: []  # the draft found no figures"
-    by_indicator = Counter(c.indicator for c in result.candidates if c.indicator)
-    for n, c in enumerate(result.candidates, 1):
-        indicator = catalog.indicators.get(c.indicator)
-        unit = c.unit_as_written
-        notes = [f"REVIEW {n}/{len(result.candidates)}: {c.written}"]
-        if c.indicator and c.confidence is not None:
-            notes.append(f"indicator confidence {c.confidence:.2f}")
-        elif c.indicator:
-            notes.append("indicator chosen by the editor")
+        out[-1] = f"observations: []  # {c('none')}"
+    by_indicator = Counter(x.indicator for x in result.candidates if x.indicator)
+    for n, x in enumerate(result.candidates, 1):
+        indicator = catalog.indicators.get(x.indicator)
+        unit = x.unit_as_written
+        notes = [c("candidate", n=n, of=len(result.candidates), written=x.written)]
+        if x.indicator and x.confidence is not None:
+            notes.append(c("confidence", c=f"{x.confidence:.2f}"))
+        elif x.indicator:
+            notes.append(c("chosen"))
         else:
-            notes.append(
-                "no indicator suggested" + (f" (closest: {', '.join(c.alternatives)})" if c.alternatives else "")
-            )
-        if c.alternatives and c.indicator:
-            notes.append(f"or {', '.join(c.alternatives)}")
+            notes.append(c("no_indicator") + (c("closest", ids=listed.join(x.alternatives)) if x.alternatives else ""))
+        if x.alternatives and x.indicator:
+            notes.append(c("or", ids=listed.join(x.alternatives)))
         if not unit:
             unit = indicator.measure_word.zh if indicator and indicator.measure_word else None
-            notes.append("no measure word in the article" + (f"; {unit} is the indicator's" if unit else ""))
-        if c.indicator and by_indicator[c.indicator] > 1:
-            notes.append("same indicator as another candidate: give each part a breakdown, or remove one")
-        out.append("  # " + "; ".join(notes))
-        out.append(f"  - indicator: {c.indicator or 'null'}")
-        out.append(f"    value: {_number(c.value_as_written)}")
+            notes.append(c("no_word") + (c("word_is", unit=unit) if unit else ""))
+        if x.indicator and by_indicator[x.indicator] > 1:
+            notes.append(c("same"))
+        out.append("  # " + joiner.join(notes))
+        out.append(f"  - indicator: {x.indicator or 'null'}")
+        out.append(f"    value: {_number(x.value_as_written)}")
         out.append(f"    unit: {_q(unit)}")
-        if c.qualifier != "exact":
-            out.append(f"    qualifier: {c.qualifier}")
+        if x.qualifier != "exact":
+            out.append(f"    qualifier: {x.qualifier}")
         out.append(f"    report: {report_id}")
-        out.append(f"    quote: {_q(c.quote)}")
+        out.append(f"    quote: {_q(x.quote)}")
     if result.skipped:
         out.append("")
-        out.append("# Left out by the draft (not outcomes); add any that is one:")
-        for s in result.skipped:
-            out.append(f"# - {s.written}: {s.reason}")
+        out.append(c("skipped"))
+        for skip in result.skipped:
+            reason = messages.translate(skip.reason, "zh") if zh else skip.reason
+            out.append(f"# - {skip.written}{'：' if zh else ': '}{reason}")
     return "\n".join(out) + "\n"
 
 
@@ -1149,7 +1217,7 @@ def cmd_draft(args) -> int:
         print(exc, file=sys.stderr)
         return 1
     result = draft(raw, catalog)
-    text = to_csv(result) if args.format == "csv" else to_yaml(result, catalog, args.city, path.name)
+    text = to_csv(result) if args.format == "csv" else to_yaml(result, catalog, args.city, path.name, args.lang)
     problem = _write(text, args.out)
     if problem:
         return _fail(args.out, problem)
@@ -1205,6 +1273,7 @@ def register_commands(sub) -> None:
     p.add_argument("--city", help="city id (lower-case pinyin, e.g. suqian)")
     p.add_argument("--format", choices=["yaml", "csv"], default="yaml")
     p.add_argument("--out", required=True, help="PATH, or - for standard output")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the YAML's comments (zh: 中文)")
     p.set_defaults(func=cmd_draft)
 
     p = sub.add_parser("new-city", help="write a commented template city file")

@@ -296,10 +296,19 @@ def test_city_comes_from_the_federation_the_title_or_a_repeated_name(raw, city):
 # --- outputs --------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("source", ARTICLES, ids=lambda p: p.stem)
-def test_yaml_draft_parses_and_marks_every_observation(source, catalog):
+def test_yaml_draft_parses_and_marks_every_observation(source, catalog, lang):
     result = D.draft(source.read_text(encoding="utf-8"), catalog)
-    text = D.to_yaml(result, catalog, "somewhere", source.name)
+    text = D.to_yaml(result, catalog, "somewhere", source.name, lang)
+    if lang == "zh":  # the same file, every comment in Chinese (REVIEW stays the marker to search for)
+        assert yamlio.parse(text).data == yamlio.parse(D.to_yaml(result, catalog, "somewhere", source.name)).data
+        comments = [
+            line.split("  # ", 1)[-1] for line in text.splitlines() if line.lstrip().startswith("#") or "  # " in line
+        ]
+        assert all(re.search("[\u4e00-\u9fff]", c) for c in comments), [
+            c for c in comments if not re.search("[\u4e00-\u9fff]", c)
+        ]
     doc = yamlio.parse(text)
     observations = doc.data["observations"]
     assert len(observations) == len(result.candidates) > 0

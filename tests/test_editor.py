@@ -37,7 +37,7 @@ HEADER_FILL = [
     ("level: null", "level: prefecture"),
     ("  value: null", "  value: 1000000"),  # the year (2020) and basis (census) are the rule, filled in
     ("  source: null", "  source: 测试统计公报"),
-    ("en: null}  # REVIEW: the article's title", "en: Ceshi in 2024}"),
+    ("en: null}  # REVIEW", "en: Ceshi in 2024}  # REVIEW"),  # the title (the province is filled above)
     ("published_note: null", "published_note: 文中未写日期"),
 ]
 
@@ -119,7 +119,9 @@ def test_build_then_validate_errors_with_lines_then_preview_and_download(downloa
     at = _paste_article(_app())
     at.button(key="editor_build").click().run()
     text = at.text_area(key=editor.YAML).value
-    assert text.startswith("# Draft city file") and "id: ceshi" in text
+    assert text.startswith("# 由 `python -m metrics draft`") and "id: ceshi" in text  # a Chinese page: Chinese comments
+    comments = [line.split("#", 1)[1] for line in text.splitlines() if "#" in line]
+    assert comments and all(re.search("[\u4e00-\u9fff]", c) for c in comments), "every comment in Chinese"
     problems = _problems(at)
     assert problems is not None and len(problems) >= 5
     lines = text.splitlines()

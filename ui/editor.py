@@ -430,7 +430,9 @@ def article_section(view: View) -> str:
     uploaded = st.session_state.get(ARTICLE_FILE)
     if uploaded is not None:
         name = uploaded.name
-    yaml_text = draft.to_yaml(dataclasses.replace(result, candidates=used), catalog, city_id or None, name)
+    yaml_text = draft.to_yaml(
+        dataclasses.replace(result, candidates=used), catalog, city_id or None, name, state.lang()
+    )
     st.button(
         t("build", n=len(used)),
         type="primary",
