@@ -6,6 +6,7 @@ by recording what Streamlit's in-memory media storage receives.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
 from pathlib import Path
@@ -296,6 +297,33 @@ def test_apply_edits_accept_reject_and_change(drafted):
         None,
     )
     assert used[1].unit_as_written == "处" and used[1].confidence == result.candidates[2].confidence
+
+
+def test_a_candidate_without_an_indicator_is_kept_and_flagged_never_dropped(drafted):
+    result, catalog = drafted
+    candidates = [dataclasses.replace(result.candidates[0], indicator="", confidence=None), *result.candidates[1:]]
+    frame = editor.candidate_frame(candidates)
+    assert frame["use"].all(), "every candidate is used by default, with or without an indicator"
+    used = editor.apply_edits(candidates, frame)
+    assert len(used) == len(candidates) and used[0].indicator == ""
+    text = draft.to_yaml(draft.Draft(result.source, result.facts, used), catalog, "ceshi", lang="zh")
+    assert "  - indicator: null" in text and "未建议指标" in text
+    _, problems = preview.validate_city(_fill(text), catalog, DATA, ARTICLE, None)
+    line = text.splitlines().index("  - indicator: null") + 1
+    assert any(p.line == line and "indicator" in p.message for p in problems), "the validator names it at its line"
+
+
+def test_the_page_flags_the_used_candidates_without_an_indicator(monkeypatch):
+    real = editor.candidate_frame
+
+    def without_first(candidates):
+        frame = real(candidates)
+        frame.loc[0, "indicator"] = None
+        return frame
+
+    monkeypatch.setattr(editor, "candidate_frame", without_first)
+    at = _paste_article(_app())
+    assert any("尚无指标（第 1 条）" in w.value for w in at.warning)
 
 
 def test_edited_yaml_says_who_chose_the_indicator(drafted):

@@ -99,6 +99,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The city file in 2 below was edited by hand since it was built. Replacing it with the new "
         "build loses those edits.",
     ),
+    "no_indicator": (
+        "采用的候选中有 {n} 条尚无指标（第 {which} 条）：生成的文件里写作 indicator: null，校验会指出所在行；请选定指标，或取消采用。",
+        "{n} of the used candidates have no indicator yet (number {which}): the built file writes them as "
+        "indicator: null, which the check points out by line; choose an indicator, or untick them.",
+    ),
     "build.replace": ("替换为新生成的文件", "Replace it with the new build"),
     "build.keep": ("保留我的修改", "Keep my edits"),
     "yaml.header": ("② 城市文件", "2. City file"),
@@ -264,10 +269,12 @@ def _draft(article: str, fingerprint: str) -> draft.Draft:
 
 
 def candidate_frame(candidates: list[draft.Candidate]) -> pd.DataFrame:
-    """The editable table: one row per candidate, used by default when an indicator is suggested."""
+    """The editable table: one row per candidate, every one used by default. One without an
+    indicator is built as `indicator: null`, which the validator names at its line: nothing the
+    draft found is dropped unless the editor unticks it."""
     return pd.DataFrame(
         {
-            "use": [bool(c.indicator) for c in candidates],
+            "use": [True for _ in candidates],
             "n": list(range(1, len(candidates) + 1)),
             "written": [c.written for c in candidates],
             "indicator": [c.indicator or None for c in candidates],
@@ -433,6 +440,13 @@ def article_section(view: View) -> str:
     yaml_text = draft.to_yaml(
         dataclasses.replace(result, candidates=used), catalog, city_id or None, name, state.lang()
     )
+    unindicated = [
+        str(int(row.n))
+        for row in edited.itertuples(index=False)
+        if row.use and not (isinstance(row.indicator, str) and row.indicator)
+    ]
+    if unindicated:
+        st.warning(t("no_indicator", n=len(unindicated), which="、".join(unindicated)), icon=":material/flag:")
     st.button(
         t("build", n=len(used)),
         type="primary",
