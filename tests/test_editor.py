@@ -326,6 +326,19 @@ def test_the_page_flags_the_used_candidates_without_an_indicator(monkeypatch):
     assert any("尚无指标（第 1 条）" in w.value for w in at.warning)
 
 
+def test_indicators_and_qualifiers_are_offered_in_the_page_language(drafted):
+    _, catalog = drafted
+    label = editor.indicator_label(catalog, "employment.training_sessions", "zh")
+    indicator = catalog.indicators["employment.training_sessions"]
+    assert label == f"{catalog.categories['employment'].name.zh} · {indicator.name.zh}（{indicator.measure_word.zh}）"
+    assert indicator.name.en in editor.indicator_label(catalog, "employment.training_sessions", "en")
+    assert editor.indicator_label(catalog, "no.such", "zh") == "no.such"
+    assert editor.qualifier_label("more_than", "zh").startswith("以上") and "余" in editor.qualifier_label(
+        "more_than", "zh"
+    )
+    assert editor.qualifier_label("about", "en").startswith("about")
+
+
 def test_edited_yaml_says_who_chose_the_indicator(drafted):
     result, catalog = drafted
     frame = editor.candidate_frame(result.candidates)

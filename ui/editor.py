@@ -268,6 +268,36 @@ def _draft(article: str, fingerprint: str) -> draft.Draft:
 # --- pure helpers (tested without Streamlit) ------------------------------------------------------
 
 
+# The qualifiers in the editor's words (the data keeps the ids).
+_QUALIFIER_WORDS = {
+    "exact": ("准确", "exact"),
+    "more_than": ("以上（余、多、超过）", "more than (余, 多, 超过)"),
+    "nearly": ("近（将近、接近）", "nearly (近)"),
+    "about": ("约（左右）", "about (约, 左右)"),
+}
+
+
+def qualifier_label(qualifier: str, lang: str) -> str:
+    zh, en = _QUALIFIER_WORDS.get(qualifier, (qualifier, qualifier))
+    return en if lang == "en" else zh
+
+
+def indicator_label(catalog, indicator_id: str, lang: str) -> str:
+    """An indicator as the editor picks it: category · name (measure word), in the page's
+    language, so that the list can be searched in Chinese; the id itself for an unknown one."""
+    indicator = catalog.indicators.get(indicator_id)
+    if indicator is None:
+        return str(indicator_id)
+    category = catalog.categories.get(indicator_id.split(".")[0])
+    if indicator.measure_word is not None:
+        word = indicator.measure_word.en if lang == "en" else indicator.measure_word.zh
+    else:
+        word = {"yuan": ("元", "yuan"), "percent": ("%", "%")}.get(indicator.unit, ("", ""))[lang == "en"]
+    name = indicator.name.en if lang == "en" else indicator.name.zh
+    where = (category.name.en if lang == "en" else category.name.zh) if category else ""
+    return f"{where} · {name} ({word})" if lang == "en" else f"{where} · {name}（{word}）"
+
+
 def candidate_frame(candidates: list[draft.Candidate]) -> pd.DataFrame:
     """The editable table: one row per candidate, every one used by default. One without an
     indicator is built as `indicator: null`, which the validator names at its line: nothing the
@@ -390,6 +420,8 @@ def article_section(view: View) -> str:
             candidate_frame(candidates),
             key=f"editor_candidates_{_digest(article)[:12]}",
             hide_index=True,
+            # unit and qualifier beside the number, the quote before the draft's confidence
+            column_order=["use", "n", "written", "value", "unit", "qualifier", "indicator", "quote", "confidence"],
             height="auto" if len(candidates) <= 14 else 520,
             disabled=["n", "written", "confidence", "quote"],
             column_config={
@@ -397,12 +429,19 @@ def article_section(view: View) -> str:
                 "n": st.column_config.NumberColumn(t("col.n"), width="small"),
                 "written": st.column_config.TextColumn(t("col.written"), width="small"),
                 "indicator": st.column_config.SelectboxColumn(
-                    t("col.indicator"), options=list(catalog.indicators), width="medium"
+                    t("col.indicator"),
+                    options=list(catalog.indicators),
+                    format_func=lambda iid: indicator_label(catalog, iid, state.lang()),
+                    width="large",
                 ),
                 "value": st.column_config.NumberColumn(t("col.value"), min_value=0, format="%g"),
                 "unit": st.column_config.TextColumn(t("col.unit"), width="small"),
                 "qualifier": st.column_config.SelectboxColumn(
-                    t("col.qualifier"), options=list(QUALIFIERS), required=True, width="small"
+                    t("col.qualifier"),
+                    options=list(QUALIFIERS),
+                    format_func=lambda q: qualifier_label(q, state.lang()),
+                    required=True,
+                    width="small",
                 ),
                 "confidence": st.column_config.ProgressColumn(
                     t("col.confidence"), min_value=0, max_value=1, format="%.2f", width="small"
