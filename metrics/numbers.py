@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from metrics.units import MEASURES
+
 QUALIFIERS = ("exact", "more_than", "nearly", "about")
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -18,44 +20,18 @@ _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
 CN_NUMERAL_CHARS = "".join(_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS)
 
-# Measure words and units that may follow a number, longest first so 人次 wins over 人.
-MEASURE_WORDS = (
-    "人次",
-    "场次",
-    "户次",
-    "万元",
-    "亿元",
-    "元",
-    "%",
-    "人",
-    "名",
-    "位",
-    "场",
-    "次",
-    "期",
-    "户",
-    "个",
-    "处",
-    "件",
-    "起",
-    "对",
-    "份",
-    "篇",
-    "节",
-    "项",
-    "家",
-    "所",
-    "张",
-    "村",
-    "余",
-    "支",
-    "批",
-    "条",
-    "册",
-    "本",
-    "座",
-    "套",
-    "间",
+# Measure words and units that may follow a number, longest first so 人次 wins over 人: the
+# words of every measure (units.MEASURES: 种 and 类 count kinds, 笔 projects ...), so the draft
+# keeps the article's own word rather than the indicator's, and a few more an article writes.
+_MORE_WORDS = ("户次", "万元", "亿元", "村", "余", "间")
+# 部 (media) and 课 (lessons) are left out: 3部门 is three departments, 40课时 forty class hours.
+_NOT_AFTER_NUMBERS = ("部", "课", "家庭", "个家庭")
+MEASURE_WORDS = tuple(
+    dict.fromkeys(
+        [w for words in MEASURES.values() for w in words if w not in _NOT_AFTER_NUMBERS and w not in ("元", "%")]
+        + ["元", "%"]
+        + list(_MORE_WORDS)
+    )
 )
 _MEASURE = "|".join(re.escape(m) for m in sorted(set(MEASURE_WORDS) - {"余"}, key=len, reverse=True))
 

@@ -82,3 +82,22 @@ def test_mentions_keep_the_fields_the_validator_uses():
     (m,) = find_mentions("受益群众2.6万余人")
     assert (m.written, m.value, m.qualifier, m.unit) == ("2.6万", 26_000, "more_than", "人")
     assert "受益群众2.6万余人"[m.start : m.end] == "2.6万余人"
+
+
+@pytest.mark.parametrize(
+    "text, unit",
+    [
+        ("推出巾帼特色产品20种", "种"),  # a count of kinds, not 个 (a new article's 种 was drafted as 个)
+        ("发放贴息贷款500笔", "笔"),
+        ("开设公益课堂30堂", "堂"),
+        ("联合3部门开展行动", ""),  # 3部门 is three departments: 部 is not read as a measure word
+        ("累计授课40课时", ""),
+    ],
+)
+def test_measure_words_of_every_measure_follow_their_numbers(text, unit):
+    from metrics.units import MEASURES
+
+    (mention,) = find_mentions(normalise(text))
+    assert mention.unit == unit
+    if unit:
+        assert any(unit in words for words in MEASURES.values()), "a word the catalog's measures know"
