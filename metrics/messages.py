@@ -122,6 +122,14 @@ _RULES: list[tuple] = [
         "未知的键 '{0}'；请对照 data/README.md 检查拼写",
     ),
     (r"missing key '(.+)'", "缺少键 '{0}'"),
+    # a proposed catalog indicator (metrics.preview.propose_indicator)
+    (
+        r"a proposal is one indicator: `category\.id:` and its fields",
+        "一条提议只写一个指标：`分类.标识:` 及其字段",
+    ),
+    (r"'(.+)' is not an indicator id; expected category\.lower_case_id", "'{0}' 不是指标标识；应为 分类.小写标识"),
+    (r"(\S+) is in the catalog already; choose a new id", "{0} 已在目录中；请换一个新标识"),
+    (r"unknown category '(.+)'; the catalog's are: (.+)", "未知的分类 '{0}'；目录中的分类有：{1}"),
     # reports and their sources
     (r"(\S+) does not exist under data/", "data/ 下没有文件 {0}"),
     (

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from metrics import load, schema, yamlio
 from metrics.text import article_body
 
@@ -112,14 +114,86 @@ def conflicts(base: load.Dataset, city: load.CityData) -> list[load.Problem]:
     return []
 
 
-def with_city(base: load.Dataset, city: load.CityData) -> load.Dataset:
-    """The saved dataset with one more city (or its saved version replaced); `base` is left as it is."""
+def with_city(base: load.Dataset, city: load.CityData, catalog: schema.Catalog | None = None) -> load.Dataset:
+    """The saved dataset with one more city (or its saved version replaced), read with `catalog`
+    (a proposed indicator added: propose_indicator) or the saved one; `base` is left as it is."""
     cities = dict(base.cities)
     cities[city.header.id] = city
     replaced = f"{city.header.id}.yaml"
     return load.Dataset(
-        catalog=base.catalog,
+        catalog=catalog or base.catalog,
         cities=cities,
         problems=[p for p in base.problems if Path(p.path).name != replaced],
         failed_files=[f for f in base.failed_files if Path(f).name != replaced],
     )
+
+
+# --- a proposed catalog indicator ---------------------------------------------------------------
+
+INDICATOR_FILE = "catalog-proposal.yaml"
+
+
+def indicator_template(category: str) -> str:
+    """A catalog entry to fill in: one new indicator, as it would stand under `indicators:` in
+    data/catalog.yaml (its fields: data/README.md, "The catalog")."""
+    return f"""\
+# 新指标提议：填好后与城市文件一同校验、预览，并随城市文件一起下载提交。
+# A proposed indicator: validated and previewed with the city file, downloaded beside it.
+{category}.new_indicator:               # 分类.英文小写标识 category.lower_case_id
+  name: {{zh: null, en: null}}           # 名称 name
+  definition: {{zh: null, en: null}}     # 口径：数的是什么 what it counts, in both languages
+  unit: count                          # count（计数）, yuan（元）or percent（%）
+  measure: persons                     # 计量：persons 人数, person_times 人次, households 户数, events 场次 ...
+  measure_word: {{zh: 人, en: persons}}  # 量词 the measure word (count only)
+  accepts: [人, 名]                     # 文中可接受的量词 the measure words it takes (count only)
+  per_capita: true                     # 是否计算每10万人 per 100,000 residents
+  keywords: []                         # 草稿用来建议此指标的词 words the draft suggests it by
+"""
+
+
+def propose_indicator(
+    text: str, catalog: schema.Catalog
+) -> tuple[schema.Catalog | None, str | None, list[load.Problem]]:
+    """A proposed catalog entry checked as the catalog's loader checks its own: one `id: {...}` of
+    a new id in an existing category, every field valid. Returns the catalog with it added and
+    the id, or None with the located problems of the snippet (in INDICATOR_FILE)."""
+    where = INDICATOR_FILE
+    try:
+        doc = yamlio.parse(text)
+    except yamlio.YamlError as exc:
+        return None, None, [load.Problem(where, exc.line, exc.col, exc.message)]
+    if not isinstance(doc.data, dict) or len(doc.data) != 1:
+        return None, None, [load.Problem(where, 1, 1, "a proposal is one indicator: `category.id:` and its fields")]
+    ((indicator_id, fields),) = doc.data.items()
+    line, col = doc.locate_key((indicator_id,))
+    indicator_id = str(indicator_id)
+    if not re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*", indicator_id):
+        return (
+            None,
+            None,
+            [
+                load.Problem(
+                    where, line, col, f"'{indicator_id}' is not an indicator id; expected category.lower_case_id"
+                )
+            ],
+        )
+    if indicator_id in catalog.indicators:
+        return (
+            None,
+            None,
+            [load.Problem(where, line, col, f"{indicator_id} is in the catalog already; choose a new id")],
+        )
+    category = indicator_id.split(".")[0]
+    if category not in catalog.categories:
+        known = ", ".join(catalog.categories)
+        return (
+            None,
+            None,
+            [load.Problem(where, line, col, f"unknown category '{category}'; the catalog's are: {known}")],
+        )
+    try:
+        indicator = schema.Indicator.model_validate(fields)
+    except ValidationError as exc:
+        return None, None, load._pydantic_problems(exc, doc, where, (indicator_id,))
+    extended = catalog.model_copy(update={"indicators": {**catalog.indicators, indicator_id: indicator}})
+    return extended, indicator_id, []

@@ -181,6 +181,68 @@ def test_build_asks_before_it_replaces_a_file_edited_by_hand():
     assert not any("手工修改" in w.value for w in at.warning)
 
 
+# A catalog entry for a count the catalog lacks (a new article's 特色产品 20种 found none).
+PROPOSAL = """\
+employment.product_kinds:
+  name: {zh: 巾帼特色产品种数, en: Women's speciality product kinds}
+  definition: {zh: 妇联推介的妇女特色产品的种数。, en: Kinds of women's speciality products the federation promoted.}
+  unit: count
+  measure: kinds
+  measure_word: {zh: 种, en: kinds}
+  accepts: [种, 类]
+  per_capita: false
+  keywords: [特色产品]
+"""
+
+
+def test_a_proposed_indicator_is_checked_and_located():
+    catalog = load.load_catalog(DATA / "catalog.yaml")
+    template = preview.indicator_template("employment")
+    extended, indicator_id, problems = preview.propose_indicator(template, catalog)
+    assert extended is None and problems
+    lines = template.splitlines()
+    assert all("null" in lines[p.line - 1] for p in problems), "each problem points at its null"
+    extended, indicator_id, problems = preview.propose_indicator(PROPOSAL, catalog)
+    assert problems == [] and indicator_id == "employment.product_kinds"
+    assert set(extended.indicators) == set(catalog.indicators) | {indicator_id}
+    assert "employment.product_kinds" not in catalog.indicators, "the saved catalog is left as it is"
+    for text, words in [
+        (PROPOSAL.replace("product_kinds", "training_sessions"), "in the catalog already"),
+        (PROPOSAL.replace("employment.product_kinds", "nosuch.kinds"), "unknown category 'nosuch'"),
+        (PROPOSAL.replace("accepts: [种, 类]", "accepts: [人]"), "accepts"),
+        ("[1, 2]", "one indicator"),
+    ]:
+        _, _, problems = preview.propose_indicator(text, catalog)
+        assert problems and words in problems[0].message, (words, problems)
+        assert re.search("[\u4e00-\u9fff]", messages.translate(problems[0].message, "zh")), problems[0].message
+
+
+def test_a_city_file_using_a_proposed_indicator_validates_and_previews_with_it():
+    at = _paste_article(_app())
+    at.button(key="editor_build").click().run()
+    text = _fill(at.text_area(key=editor.YAML).value)
+    first = re.search(r"  - indicator: (\S+)", text).group(1)
+    using = text.replace(f"  - indicator: {first}", "  - indicator: employment.product_kinds", 1)
+    at.text_area(key=editor.YAML).set_value(using).run()
+    assert _problems(at) is not None, "unknown to the saved catalog"
+    at.text_area(key=editor.INDICATOR).set_value(PROPOSAL).run()
+    assert not at.exception
+    assert any("employment.product_kinds" in s.value for s in at.success)
+    problems = _problems(at)
+    if problems is not None:  # only the unit may differ: the proposal takes 种, the drafted value has its own word
+        assert all("unit" in m for m in problems.iloc[:, 2]), problems
+        line = using.splitlines().index("  - indicator: employment.product_kinds")
+        lines = using.splitlines()
+        lines[line + 2] = "    unit: 种"
+        at.text_area(key=editor.YAML).set_value("\n".join(lines) + "\n").run()
+    assert _problems(at) is None
+    preview_store = at.session_state[store.PREVIEW_KEY]
+    with preview_store.cursor() as cur:
+        ids = {r[0] for r in cur.execute("SELECT indicator_id FROM indicator_values").fetchall()}
+    assert "employment.product_kinds" in ids, "the preview shows the value under the proposed indicator"
+    assert any(b.label.startswith("下载新指标提议") for b in at.get("download_button"))
+
+
 def test_breaking_the_file_again_ends_the_preview():
     at = _paste_article(_app())
     at.button(key="editor_build").click().run()

@@ -31,6 +31,7 @@ ARTICLE_FILE = "editor_article_file"
 CITY_ID = "editor_city_id"
 YAML = "editor_yaml"
 YAML_FILE = "editor_yaml_file"
+INDICATOR = "editor_indicator"  # a proposed catalog indicator (metrics.preview.propose_indicator)
 _KEPT = "_editor_kept"  # widget key -> last text
 _BUILT = "_editor_built"  # the city file text the build button last wrote
 _PENDING = "_editor_pending_build"  # a built text waiting for the editor to confirm a replacement
@@ -144,6 +145,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "preview.restart": ("重新预览", "Preview again"),
     "preview.off": ("城市文件通过校验后即可预览。", "The preview opens once the city file is valid."),
     "download.yaml": ("下载城市文件 {name}", "Download the city file {name}"),
+    "download.indicator": ("下载新指标提议 {name}", "Download the proposed indicator {name}"),
+    "indicator.header": (
+        "提议新的指标（目录中没有合适的指标时）",
+        "Propose a new indicator (when none in the catalog fits)",
+    ),
+    "indicator.help": (
+        "写一条目录条目：两种语言的名称和口径、计量、量词和关键词。有效时，城市文件与预览按加上它的目录校验；"
+        "下载后把它放进 data/catalog.yaml 的 indicators: 之下，随城市文件一起提交。",
+        "Write one catalog entry: names and definition in both languages, measure, measure words, keywords. "
+        "When it is valid, the city file and the preview are checked against the catalog with it added; "
+        "download it and put it under indicators: in data/catalog.yaml, committed with the city file.",
+    ),
+    "indicator.paste": ("目录条目（YAML）", "Catalog entry (YAML)"),
+    "indicator.template": ("填入模板", "Insert a template"),
+    "indicator.valid": (
+        "新指标 {id} 有效：城市文件和预览已按加上它的目录校验。",
+        "The new indicator {id} is valid: the city file and the preview use the catalog with it.",
+    ),
+    "indicator.problems": ("新指标提议有 {n} 处问题：", "The proposed indicator has {n} problems:"),
     "download.source": ("下载原文 {name}", "Download the article {name}"),
     "download.help": (
         "把城市文件放入 data/cities/，原文放入 data/sources/，运行 `python -m metrics validate`，然后提交。",
@@ -377,9 +397,9 @@ def body(view: View) -> None:
     st.caption(t("intro"))
     article = article_section(view)
     st.divider()
-    city, text = city_file_section(view, article)
+    city, text, catalog, proposal = city_file_section(view, article)
     st.divider()
-    preview_section(view, city, text, article)
+    preview_section(view, city, text, article, catalog, proposal)
 
 
 def article_section(view: View) -> str:
@@ -504,9 +524,50 @@ def article_section(view: View) -> str:
     return article
 
 
-def city_file_section(view: View, article: str) -> tuple[load.CityData | None, str]:
-    """City file input, validated live: every problem with its line, or a valid city."""
+def indicator_section():
+    """A proposed catalog indicator, validated live: (the catalog to check the city with, the
+    proposal's text when it is valid, else "")."""
+    catalog = saved_dataset().catalog
+    _restore(INDICATOR)
+    with st.expander(
+        t("indicator.header"), icon=":material/add_chart:", expanded=bool(st.session_state.get(INDICATOR))
+    ):
+        st.caption(t("indicator.help"))
+        st.button(
+            t("indicator.template"),
+            on_click=_set_text,
+            args=(INDICATOR, preview.indicator_template(next(iter(catalog.categories)))),
+            key="editor_indicator_template",
+        )
+        st.text_area(t("indicator.paste"), key=INDICATOR, height=280)
+        text = _keep(INDICATOR)
+        if not text.strip():
+            return catalog, ""
+        extended, indicator_id, problems = preview.propose_indicator(text, catalog)
+        if problems:
+            st.error(t("indicator.problems", n=len(problems)), icon=":material/error:")
+            st.dataframe(problem_frame(problems), hide_index=True, width="stretch")
+            return catalog, ""
+        st.success(t("indicator.valid", id=indicator_id), icon=":material/check_circle:")
+        name = f"catalog-{indicator_id}.yaml"
+        st.download_button(
+            t("download.indicator", name=name),
+            text.encode("utf-8"),
+            file_name=name,
+            mime="application/yaml",
+            icon=":material/download:",
+            on_click="ignore",
+            key="editor_download_indicator",
+        )
+        return extended, text
+
+
+def city_file_section(view: View, article: str):
+    """City file input, validated live against the saved catalog, or the catalog with a valid
+    proposed indicator added (indicator_section): every problem with its line, or a valid city.
+    Returns (the city or None, the file's text, that catalog, the proposal's text or "")."""
     st.subheader(t("yaml.header"))
+    catalog, proposal = indicator_section()
     _restore(YAML)
     left, right = st.columns([3, 1])
     left.text_area(t("yaml.paste"), key=YAML, height=420)
@@ -522,10 +583,10 @@ def city_file_section(view: View, article: str) -> tuple[load.CityData | None, s
     text = _keep(YAML)
     if not text.strip():
         st.info(t("yaml.empty"))
-        return None, ""
+        return None, "", catalog, proposal
     dataset = saved_dataset()
     city, problems = preview.validate_city(
-        text, dataset.catalog, store.data_dir(), article or None, st.session_state.get(_YAML_NAME)
+        text, catalog, store.data_dir(), article or None, st.session_state.get(_YAML_NAME)
     )
     if city is not None:
         problems = preview.conflicts(dataset, city)  # a report id or source another city holds
@@ -537,9 +598,9 @@ def city_file_section(view: View, article: str) -> tuple[load.CityData | None, s
         st.dataframe(problem_frame(problems), hide_index=True, width="stretch")
         with st.expander(t("lines"), expanded=True):
             st.code(text, language="yaml", line_numbers=True)
-        return None, text
+        return None, text, catalog, proposal
     st.success(t("valid", n=len(city.observations)), icon=":material/check_circle:")
-    return city, text
+    return city, text, catalog, proposal
 
 
 def _stop_preview(digest: str | None = None) -> None:
@@ -554,16 +615,18 @@ def _restart_preview() -> None:
     st.session_state.pop(_PREVIEW_STOPPED, None)
 
 
-def preview_section(view: View, city: load.CityData | None, text: str, article: str) -> None:
+def preview_section(
+    view: View, city: load.CityData | None, text: str, article: str, catalog=None, proposal: str = ""
+) -> None:
     """The preview store for a valid city, a look at it beside the others, and the downloads."""
     st.subheader(t("preview.header"))
     if city is None and text.strip():
         _stop_preview()  # an invalid file: an older preview would show stale data
-    digest = _digest(text, article, store.folder_fingerprint())
+    digest = _digest(text, article, proposal, store.folder_fingerprint())
     stopped = city is not None and st.session_state.get(_PREVIEW_STOPPED) == digest
     if city is not None and not stopped and st.session_state.get(_PREVIEW_DIGEST) != digest:
         base = saved_dataset()
-        dataset = preview.with_city(base, city)
+        dataset = preview.with_city(base, city, catalog)
         stems = (*tuple(p.stem for p in load.city_files(store.data_dir())), city.header.id)
         st.session_state[store.PREVIEW_KEY] = store.Store.from_dataset(
             dataset, city_files=stems, preview_city=city.header.id
