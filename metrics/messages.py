@@ -75,6 +75,14 @@ def _qualifier(groups: list[str]) -> tuple[str | None, list[str]]:
 # fix rewrites them first, and may give another template: groups -> (template or None, groups).
 _RULES: list[tuple] = [
     # YAML, as read by metrics.yamlio
+    (
+        r"YAML syntax: the quote (.) opened here is never closed \(the parser ran on to line (\d+)\); close it with (.) on this line",
+        "YAML 语法错误：此处开始的引号 {0} 没有闭合（解析一直读到第 {1} 行）；请在本行用 {2} 闭合",
+    ),
+    (
+        r"YAML syntax: the (.) opened here is not closed before line (\d+); close it with (.)",
+        "YAML 语法错误：此处开始的 {0} 在第 {1} 行之前没有闭合；请用 {2} 闭合",
+    ),
     (r"YAML syntax: (.+)", "YAML 语法错误：{0}"),
     (r"aliases \(\*name\) are not allowed; write the value out in full", "不允许使用别名（*name）；请把值完整写出"),
     (r"merge keys \(<<\) are not allowed; write the keys out in full", "不允许使用合并键（<<）；请把各个键完整写出"),

@@ -249,6 +249,30 @@ def _too_deep_tree(root: yaml.Node | None) -> yaml.Node | None:
     return None
 
 
+def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int] | None:
+    """A quote or bracket never closed, located where it opened (the parser notices only where
+    it gives up, often many lines later): (message, line, col), or None for another error."""
+    context, opened, found = exc.context or "", exc.context_mark, exc.problem_mark
+    if opened is None or found is None:
+        return None
+    lines = text.splitlines()
+    line = lines[opened.line] if opened.line < len(lines) else ""
+    char = line[opened.column] if opened.column < len(line) else ""
+    if context.startswith("while scanning a quoted scalar") and char in "\"'":
+        message = (
+            f"YAML syntax: the quote {char} opened here is never closed (the parser ran on to line "
+            f"{found.line + 1}); close it with {char} on this line"
+        )
+    elif context.startswith("while parsing a flow") and char in "[{":
+        closing = "]" if char == "[" else "}"
+        message = (
+            f"YAML syntax: the {char} opened here is not closed before line {found.line + 1}; close it with {closing}"
+        )
+    else:
+        return None
+    return message, opened.line + 1, opened.column + 1
+
+
 def parse(text: str) -> Document:
     """Parses one YAML document strictly; raises YamlError with a line and column."""
     if len(text.encode("utf-8")) > MAX_BYTES:
@@ -270,6 +294,9 @@ def parse(text: str) -> Document:
     except YamlError:
         raise
     except yaml.MarkedYAMLError as exc:
+        unclosed = _unclosed(exc, text)
+        if unclosed is not None:
+            raise YamlError(*unclosed) from None
         mark = exc.problem_mark or exc.context_mark
         line, col = _mark(mark) if mark else (1, 1)
         problem = exc.problem or "invalid YAML"

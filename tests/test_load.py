@@ -73,8 +73,14 @@ CASES = [
     Case(
         "yaml-syntax-unclosed-flow",
         [("    unit: 场\n", "    unit: [场\n")],
-        "YAML syntax: did not find expected ',' or ']'",
-        ": sample-2023\n    quote: 开展",
+        "YAML syntax: the [ opened here is not closed before line",
+        "[场",  # where the bracket opened (the parser gives up a line later)
+    ),
+    Case(
+        "yaml-syntax-unclosed-quote",
+        [("    quote: 开展各类培训活动122场\n", '    quote: "开展各类培训活动122场\n')],
+        'YAML syntax: the quote " opened here is never closed',
+        '"开展各类',  # at the quote, not at the end of the file where the parser notices
     ),
     # the anchor itself is harmless; the editor is sent to the alias
     Case(

@@ -38,8 +38,12 @@ def test_quoted_scalars_stay_text():
     [
         # a second ':' on one line: PyYAML's "mapping values are not allowed here"
         ("a: 1\nb: 2: 3\n", "YAML syntax: mapping values are not allowed", 2, 5),
-        # unclosed flow sequence: reported where the parser gave up
-        ("a: [1, 2\nb: 3\n", "YAML syntax: did not find expected ',' or ']'", 2, 2),
+        # unclosed flow sequence: located where the bracket opened, not where the parser gave up
+        ("a: [1, 2\nb: 3\n", "YAML syntax: the [ opened here is not closed before line 2; close it with ]", 1, 4),
+        ("a: {k: 1\nb: 3\n", "YAML syntax: the { opened here is not closed before line 2; close it with }", 1, 4),
+        # unclosed quote: at the quote, though the parser only notices at the end of the file
+        ('a: "text\nb: 3\nc: 4\n', 'YAML syntax: the quote " opened here is never closed (the parser ran on', 1, 4),
+        ("a: 1\nb: 'text\nc: 4\n", "YAML syntax: the quote ' opened here is never closed", 2, 4),
         # tab indentation
         ("a:\n\tb: 1\n", "YAML syntax", 2, 1),
         # alias: located at the alias (*x), not at its anchor
