@@ -86,7 +86,8 @@ def _paste_article(at: AppTest, article: str = ARTICLE, city_id: str = "ceshi") 
 
 
 def _problems(at: AppTest) -> pd.DataFrame | None:
-    frames = [d.value for d in at.dataframe if "行" in d.value.columns or "Line" in d.value.columns]
+    """The problem table (an st.table: whole messages, wrapped), or None."""
+    frames = [d.value for d in at.table if "行" in d.value.columns or "Line" in d.value.columns]
     return frames[0] if frames else None
 
 

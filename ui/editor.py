@@ -546,7 +546,7 @@ def indicator_section():
         extended, indicator_id, problems = preview.propose_indicator(text, catalog)
         if problems:
             st.error(t("indicator.problems", n=len(problems)), icon=":material/error:")
-            st.dataframe(problem_frame(problems), hide_index=True, width="stretch")
+            st.table(problem_frame(problems), hide_index=True, border="horizontal")  # whole messages, wrapped
             return catalog, ""
         st.success(t("indicator.valid", id=indicator_id), icon=":material/check_circle:")
         name = f"catalog-{indicator_id}.yaml"
@@ -595,7 +595,7 @@ def city_file_section(view: View, article: str):
     right.caption(t("yaml.source", what=t("yaml.source.article") if article else t("yaml.source.saved")))
     if problems:
         st.error(t("problems", n=len(problems)), icon=":material/error:")
-        st.dataframe(problem_frame(problems), hide_index=True, width="stretch")
+        st.table(problem_frame(problems), hide_index=True, border="horizontal")  # whole messages, wrapped
         with st.expander(t("lines"), expanded=True):
             st.code(text, language="yaml", line_numbers=True)
         return None, text, catalog, proposal
