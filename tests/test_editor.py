@@ -640,3 +640,21 @@ def test_two_sessions_previewing_files_of_equal_observations_share_nothing():
     city_b, city_a = _shown_on(b, "pages/city.py"), _shown_on(a, "pages/city.py")
     assert "300.00万人" in city_b and "100.00万人" not in city_b
     assert "100.00万人" in city_a and "300.00万人" not in city_a
+
+
+def test_a_reload_gets_the_texts_back_from_the_draft_id_in_the_url():
+    at = _paste_article(_app())
+    at.button(key="editor_build").click().run()
+    built = at.text_area(key=editor.YAML).value
+    draft = at.query_params[editor.DRAFT_PARAM]
+    draft = draft[0] if isinstance(draft, list) else draft
+    assert draft and built
+    reloaded = AppTest.from_file(PAGE, default_timeout=60)  # a new session: what a browser reload is
+    reloaded.query_params[editor.DRAFT_PARAM] = draft
+    reloaded.run()
+    assert reloaded.text_area(key=editor.ARTICLE).value == ARTICLE
+    assert reloaded.text_area(key=editor.YAML).value == built
+    assert reloaded.text_input(key=editor.CITY_ID).value == "ceshi"
+    other = AppTest.from_file(PAGE, default_timeout=60)  # another editor: a draft of its own
+    other.run()
+    assert not other.text_area(key=editor.ARTICLE).value

@@ -8,9 +8,12 @@ Article text and quotes are rendered escaped (ui/render.py), never as HTML.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import hashlib
 import re
+import secrets
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -184,24 +187,65 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-# --- texts kept across page switches ----------------------------------------------------------
+# --- texts kept across page switches and reloads ----------------------------------------------
+#
+# In the session (a page switch drops widget state) and, for a browser reload (a new session),
+# on the server under the draft's id in the URL (`?draft=...`): the last MAX_DRAFTS drafts of this
+# process, nothing written to disk. A reload of /editor?draft=... gets its texts back.
+
+DRAFT_PARAM = "draft"
+MAX_DRAFTS = 64
+_DRAFT_ID = "_editor_draft_id"
+_DRAFTS: collections.OrderedDict[str, dict[str, str]] = collections.OrderedDict()
+_DRAFTS_LOCK = threading.Lock()
+
+
+def draft_id() -> str:
+    """This editing session's draft id: the URL's (a reload), else a new one, put in the URL."""
+    current = st.session_state.get(_DRAFT_ID)
+    if current is None:
+        raw = st.query_params.get(DRAFT_PARAM)
+        current = raw if raw and re.fullmatch(r"[A-Za-z0-9_-]{8,32}", raw) else secrets.token_urlsafe(9)
+        st.session_state[_DRAFT_ID] = current
+    if st.query_params.get(DRAFT_PARAM) != current:
+        st.query_params[DRAFT_PARAM] = current
+    return current
+
+
+def _remember(key: str, value: str) -> None:
+    st.session_state.setdefault(_KEPT, {})[key] = value
+    draft = st.session_state.get(_DRAFT_ID)
+    if draft is None:
+        return
+    with _DRAFTS_LOCK:
+        _DRAFTS.setdefault(draft, {})[key] = value
+        _DRAFTS.move_to_end(draft)
+        while len(_DRAFTS) > MAX_DRAFTS:
+            _DRAFTS.popitem(last=False)
 
 
 def _restore(key: str) -> None:
     kept = st.session_state.setdefault(_KEPT, {})
-    if key not in st.session_state and key in kept:
+    if key in st.session_state:
+        return
+    if key in kept:
         st.session_state[key] = kept[key]
+        return
+    with _DRAFTS_LOCK:
+        saved = _DRAFTS.get(st.session_state.get(_DRAFT_ID) or "", {}).get(key)
+    if saved is not None:
+        st.session_state[key] = kept[key] = saved
 
 
 def _keep(key: str) -> str:
     value = st.session_state.get(key) or ""
-    st.session_state.setdefault(_KEPT, {})[key] = value
+    _remember(key, value)
     return value
 
 
 def _set_text(key: str, value: str) -> None:
     st.session_state[key] = value
-    st.session_state.setdefault(_KEPT, {})[key] = value
+    _remember(key, value)
 
 
 def _build(text: str) -> None:
@@ -394,6 +438,7 @@ def _digest(*texts: str) -> str:
 
 
 def body(view: View) -> None:
+    draft_id()  # before any text is restored: a reload finds its texts under the URL's id
     st.caption(t("intro"))
     article = article_section(view)
     st.divider()
