@@ -14,7 +14,9 @@ elsewhere or prebuilds it with `python -m metrics build --cache`). A snapshot ho
   (every data file's signature as this build saw it, the catalog's hash), written last.
 
 `open_snapshot(data_dir)` stats every data file; when the folder matches the snapshot's seal
-it is served at once (a warm restart parses neither the catalog nor any file). Otherwise a file
+it is served at once (a warm restart parses neither the catalog nor any file; a whole check that
+finds the snapshot current though signatures moved, as in a copied folder, leaves a new seal
+beside it, `<prefix>.seal`, for the next start). Otherwise a file
 whose signature (size, modification and change times, inode, with the catalog's hash and its
 display path) is the one recorded is not read at all; any other is hashed, and re-validated when its key changed (as is every file that failed:
 problems are not cached). The cross-file rules are re-applied to all files. Many files to validate
@@ -235,16 +237,24 @@ def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
             notes.append(f"snapshot {current.name} set aside: {why}; rebuilt")
             log.warning(notes[-1])
         stats = _stats(data_dir)  # before any file is read
-        if (
-            meta is not None
-            and meta["seal"] is not None
-            and meta["seal"]["folder"] == _seal(stats, catalog_sha, data_dir)
-        ):
-            # Not one file of the folder changed since this snapshot was written (nor the
-            # catalog, nor the code: the prefix): served as it is, nothing decoded or re-checked.
-            sealed = meta["seal"]
-            return Snapshot(old, current, tuple(sealed["stems"]), tuple(sealed["failed"]), 0, False, notes)
+        folder_seal = _seal(stats, catalog_sha, data_dir)
+        for sealed in (meta and meta["seal"], meta and _resealed(folder, prefix, current)):
+            if sealed and sealed["folder"] == folder_seal:
+                # Not one file of the folder changed since this snapshot was written or last
+                # checked whole (nor the catalog, nor the code: the prefix): served as it is.
+                return Snapshot(old, current, tuple(sealed["stems"]), tuple(sealed["failed"]), 0, False, notes)
         return _build(data_dir, catalog(), old, meta, (folder, prefix, current), notes, stats)
+
+
+def _resealed(folder: Path, prefix: str, current: Path) -> dict | None:
+    """The seal written beside a snapshot (`<prefix>.seal`) when a whole check found the snapshot
+    current though the files' signatures had moved (a copied or touched folder), if it is this
+    snapshot's."""
+    try:
+        raw = json.loads((folder / f"{prefix}.seal").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return raw if isinstance(raw, dict) and raw.get("snapshot") == current.name else None
 
 
 def _seal(stats: dict[str, str], catalog_sha: str, data_dir: Path) -> str:
@@ -505,6 +515,13 @@ def _build(data_dir, catalog_and_sha, old, meta, target, notes, stats) -> Snapsh
     )
     stamp = (build_key, seal)
     if meta is not None and meta["key"] == build_key:
+        if target is not None:  # the next start need not look at every file again
+            folder, prefix, current = target
+            resealed = {"snapshot": current.name, **json.loads(seal)}
+            pointer = folder / f"{prefix}.seal.tmp"
+            with contextlib.suppress(OSError):
+                pointer.write_text(json.dumps(resealed, ensure_ascii=False), encoding="utf-8")
+                os.replace(pointer, folder / f"{prefix}.seal")
         return Snapshot(old, target[2], stems, tuple(failed), 0, False, notes)
     changed = (set(entries) - set(reused)) | set(fresh)
     # A few files changed: a copy of the last snapshot is updated in place (an edit shows in about

@@ -87,6 +87,9 @@ def test_an_unchanged_folder_is_served_from_its_seal_without_reading_the_catalog
     assert parsed, "a touched file breaks the seal: the folder is looked at again"
     assert _tables(touched.con) == expected  # (its bytes are the same: its entry still holds)
     parsed.clear()
+    resealed = cache.open_snapshot(dashboard_copy, folder)  # that whole check left a seal beside it
+    assert parsed == [] and resealed.path == first.path and _tables(resealed.con) == expected
+    parsed.clear()
     extra = dashboard_copy / "sources" / "unused-extra.txt"
     extra.write_text("发布者: 测试\n---\n无关的文字。\n", encoding="utf-8")
     cache.open_snapshot(dashboard_copy, folder)
