@@ -16,10 +16,10 @@ elsewhere or prebuilds it with `python -m metrics build --cache`). A snapshot ho
 `open_snapshot(data_dir)` stats every data file; when the folder matches the snapshot's seal
 it is served at once (a warm restart parses neither the catalog nor any file; a whole check that
 finds the snapshot current though signatures moved, as in a copied folder, leaves a new seal
-beside it, `<prefix>.seal`, for the next start). Otherwise a file
-whose signature (size, modification and change times, inode, with the catalog's hash and its
-display path) is the one recorded is not read at all; any other is hashed, and re-validated when its key changed (as is every file that failed:
-problems are not cached). The cross-file rules are re-applied to all files. Many files to validate
+beside it, `<prefix>.seal`, for the next start). Otherwise a file whose signature (size,
+modification and change times, inode, with the catalog's hash and its display path) is the one
+recorded is not read at all; any other is hashed, and re-validated when its key changed (as is
+every file that failed: problems are not cached). The cross-file rules are re-applied to all files. Many files to validate
 (a cold start) are shared with helper processes (FEDERATION_WORKERS, default one per CPU). A few
 changed files update a copy of the last snapshot in place: their cities' rows and per-city derived
 rows are replaced, the other cities' observations renumbered as a full build numbers them, the
@@ -228,7 +228,8 @@ def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
     if not _writable(folder):
         notes = [f"cache folder {folder} cannot be written: database built in memory"]
         log.warning(notes[0])
-        return _build(data_dir, catalog(), None, None, None, notes, _stats(data_dir))
+        stats = _stats(data_dir)
+        return _build(data_dir, catalog(), None, None, None, notes, stats, _seal(stats, catalog_sha, data_dir))
     with _locked(folder, prefix):
         current = _current(folder, prefix)
         old, meta, why = _open_checked(current)
@@ -243,7 +244,7 @@ def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
                 # Not one file of the folder changed since this snapshot was written or last
                 # checked whole (nor the catalog, nor the code: the prefix): served as it is.
                 return Snapshot(old, current, tuple(sealed["stems"]), tuple(sealed["failed"]), 0, False, notes)
-        return _build(data_dir, catalog(), old, meta, (folder, prefix, current), notes, stats)
+        return _build(data_dir, catalog(), old, meta, (folder, prefix, current), notes, stats, folder_seal)
 
 
 def _resealed(folder: Path, prefix: str, current: Path) -> dict | None:
@@ -257,11 +258,17 @@ def _resealed(folder: Path, prefix: str, current: Path) -> dict | None:
     return raw if isinstance(raw, dict) and raw.get("snapshot") == current.name else None
 
 
+def _context(catalog_sha: str, data_dir: Path) -> str:
+    """What every file's signature shares: the catalog, and the folder as messages name it (a
+    file's name in messages follows from its folder's)."""
+    return f"{catalog_sha}\0{load.display_path(data_dir / 'cities' / '*')}"
+
+
 def _seal(stats: dict[str, str], catalog_sha: str, data_dir: Path) -> str:
     """The state of a whole data folder on disk: every city file's and source text's signature
     (size, modification and change times, inode: _stats), the catalog's bytes and the folder as
     messages name it. The same seal, the same bytes everywhere (a write moves the change time)."""
-    digest = hashlib.sha256(f"{catalog_sha}\0{load.display_path(data_dir / 'cities' / '*')}".encode())
+    digest = hashlib.sha256(_context(catalog_sha, data_dir).encode())
     for rel, signature in sorted(stats.items()):
         digest.update(f"\0{rel}={signature}".encode())
     return digest.hexdigest()
@@ -446,12 +453,10 @@ def _validate_all(items, catalog, catalog_raw, data_dir: Path, catalog_sha: str,
     return [_validate(items, catalog, data_dir, catalog_sha)]
 
 
-def _build(data_dir, catalog_and_sha, old, meta, target, notes, stats) -> Snapshot:
+def _build(data_dir, catalog_and_sha, old, meta, target, notes, stats, folder_seal) -> Snapshot:
     catalog, catalog_sha, catalog_raw = catalog_and_sha
     files = load.city_files(data_dir)
-    # what every signature shares: the catalog, and the folder as messages name it (a file's name
-    # in messages follows from its folder's)
-    context = f"{catalog_sha}\0{load.display_path(data_dir / 'cities' / '*')}"
+    context = _context(catalog_sha, data_dir)
     entries = _entries(old)
     source_memo: dict[str, str | None] = {}
     lights: dict[str, _Light] = {}
@@ -510,14 +515,12 @@ def _build(data_dir, catalog_and_sha, old, meta, target, notes, stats) -> Snapsh
     ).hexdigest()
     stems = tuple(p.stem for p in files)
     # what the next start compares (open_snapshot): the folder as its stats showed it to this build
-    seal = json.dumps(
-        {"folder": _seal(stats, catalog_sha, data_dir), "stems": stems, "failed": failed}, ensure_ascii=False
-    )
-    stamp = (build_key, seal)
+    seal = {"folder": folder_seal, "stems": stems, "failed": failed}
+    stamp = (build_key, json.dumps(seal, ensure_ascii=False))
     if meta is not None and meta["key"] == build_key:
         if target is not None:  # the next start need not look at every file again
             folder, prefix, current = target
-            resealed = {"snapshot": current.name, **json.loads(seal)}
+            resealed = {"snapshot": current.name, **seal}
             pointer = folder / f"{prefix}.seal.tmp"
             with contextlib.suppress(OSError):
                 pointer.write_text(json.dumps(resealed, ensure_ascii=False), encoding="utf-8")

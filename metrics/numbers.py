@@ -27,11 +27,7 @@ _MORE_WORDS = ("户次", "万元", "亿元", "村", "余", "间")
 # 部 (media) and 课 (lessons) are left out: 3部门 is three departments, 40课时 forty class hours.
 _NOT_AFTER_NUMBERS = ("部", "课", "家庭", "个家庭")
 MEASURE_WORDS = tuple(
-    dict.fromkeys(
-        [w for words in MEASURES.values() for w in words if w not in _NOT_AFTER_NUMBERS and w not in ("元", "%")]
-        + ["元", "%"]
-        + list(_MORE_WORDS)
-    )
+    dict.fromkeys([*(w for words in MEASURES.values() for w in words if w not in _NOT_AFTER_NUMBERS), *_MORE_WORDS])
 )
 _MEASURE = "|".join(re.escape(m) for m in sorted(set(MEASURE_WORDS) - {"余"}, key=len, reverse=True))
 

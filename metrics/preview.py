@@ -158,39 +158,26 @@ def propose_indicator(
     a new id in an existing category, every field valid. Returns the catalog with it added and
     the id, or None with the located problems of the snippet (in INDICATOR_FILE)."""
     where = INDICATOR_FILE
+
+    def refused(line: int, col: int, message: str):
+        return None, None, [load.Problem(where, line, col, message)]
+
     try:
         doc = yamlio.parse(text)
     except yamlio.YamlError as exc:
-        return None, None, [load.Problem(where, exc.line, exc.col, exc.message)]
+        return refused(exc.line, exc.col, exc.message)
     if not isinstance(doc.data, dict) or len(doc.data) != 1:
-        return None, None, [load.Problem(where, 1, 1, "a proposal is one indicator: `category.id:` and its fields")]
+        return refused(1, 1, "a proposal is one indicator: `category.id:` and its fields")
     ((indicator_id, fields),) = doc.data.items()
     line, col = doc.locate_key((indicator_id,))
     indicator_id = str(indicator_id)
-    if not re.fullmatch(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*", indicator_id):
-        return (
-            None,
-            None,
-            [
-                load.Problem(
-                    where, line, col, f"'{indicator_id}' is not an indicator id; expected category.lower_case_id"
-                )
-            ],
-        )
-    if indicator_id in catalog.indicators:
-        return (
-            None,
-            None,
-            [load.Problem(where, line, col, f"{indicator_id} is in the catalog already; choose a new id")],
-        )
     category = indicator_id.split(".")[0]
+    if not re.fullmatch(schema.INDICATOR_ID, indicator_id):
+        return refused(line, col, f"'{indicator_id}' is not an indicator id; expected category.lower_case_id")
+    if indicator_id in catalog.indicators:
+        return refused(line, col, f"{indicator_id} is in the catalog already; choose a new id")
     if category not in catalog.categories:
-        known = ", ".join(catalog.categories)
-        return (
-            None,
-            None,
-            [load.Problem(where, line, col, f"unknown category '{category}'; the catalog's are: {known}")],
-        )
+        return refused(line, col, f"unknown category '{category}'; the catalog's are: {', '.join(catalog.categories)}")
     try:
         indicator = schema.Indicator.model_validate(fields)
     except ValidationError as exc:

@@ -34,7 +34,8 @@ def _no_bidi(value: str) -> str:
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_bidi)]
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 ReportId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
-IndicatorId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
+INDICATOR_ID = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"  # category.lower_case_id
+IndicatorId = Annotated[str, StringConstraints(pattern=INDICATOR_ID)]
 Qualifier = Literal[QUALIFIERS]  # type: ignore[valid-type]
 UnitKind = Literal[UNIT_KINDS]  # type: ignore[valid-type]
 Measure = Literal[MEASURE_IDS]  # type: ignore[valid-type]
@@ -92,6 +93,12 @@ class Indicator(Strict):
     by_level: bool = False  # honours and the like: every value names its level, levels never summed
     notes: Bilingual | None = None
     keywords: list[Text] = Field(default_factory=list)
+
+    def word(self, lang: str) -> str:
+        """The word a value is written with: the measure word (场, sessions), 元 / yuan or %."""
+        if self.measure_word is not None:
+            return self.measure_word.en if lang == "en" else self.measure_word.zh
+        return ("yuan" if lang == "en" else "元") if self.unit == "yuan" else "%"
 
     @model_validator(mode="after")
     def _one_measure(self) -> Indicator:

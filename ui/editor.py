@@ -37,7 +37,7 @@ YAML_FILE = "editor_yaml_file"
 INDICATOR = "editor_indicator"  # a proposed catalog indicator (metrics.preview.propose_indicator)
 _KEPT = "_editor_kept"  # widget key -> last text
 _BUILT = "_editor_built"  # the city file text the build button last wrote
-_PENDING = "_editor_pending_build"  # a built text waiting for the editor to confirm a replacement
+_PENDING = "_editor_pending_build"  # the build waits for the editor to confirm a replacement
 _YAML_NAME = "_editor_yaml_name"  # the uploaded city file's name, for the id check
 _UPLOAD_ERROR = "_editor_upload_error"
 _PREVIEW_DIGEST = "_editor_preview_digest"
@@ -253,7 +253,7 @@ def _build(text: str) -> None:
     since the last build (then the editor is asked first: `_confirm_build`)."""
     current = st.session_state.get(YAML) or ""
     if current.strip() and current != st.session_state.get(_BUILT):
-        st.session_state[_PENDING] = text
+        st.session_state[_PENDING] = True
         return
     _confirm_build(text)
 
@@ -353,10 +353,7 @@ def indicator_label(catalog, indicator_id: str, lang: str) -> str:
     if indicator is None:
         return str(indicator_id)
     category = catalog.categories.get(indicator_id.split(".")[0])
-    if indicator.measure_word is not None:
-        word = indicator.measure_word.en if lang == "en" else indicator.measure_word.zh
-    else:
-        word = {"yuan": ("元", "yuan"), "percent": ("%", "%")}.get(indicator.unit, ("", ""))[lang == "en"]
+    word = indicator.word(lang)
     name = indicator.name.en if lang == "en" else indicator.name.zh
     where = (category.name.en if lang == "en" else category.name.zh) if category else ""
     return f"{where} · {name} ({word})" if lang == "en" else f"{where} · {name}（{word}）"
@@ -414,6 +411,11 @@ def article_segments(body: str, spans: list[tuple[int, int, str]]) -> list[tuple
     if at < len(body):
         segments.append((body[at:], False, None))
     return segments
+
+
+def _show_problems(heading: str, problems: list[load.Problem]) -> None:
+    st.error(heading, icon=":material/error:")
+    st.table(problem_frame(problems), hide_index=True, border="horizontal")  # whole messages, wrapped
 
 
 def problem_frame(problems: list[load.Problem]) -> pd.DataFrame:
@@ -559,7 +561,7 @@ def article_section(view: View) -> str:
         args=(yaml_text,),
         key="editor_build",
     )
-    if st.session_state.get(_PENDING) is not None:
+    if st.session_state.get(_PENDING):
         st.warning(t("build.confirm"), icon=":material/warning:")
         replace, keep = st.columns(2)
         replace.button(
@@ -590,20 +592,11 @@ def indicator_section():
             return catalog, ""
         extended, indicator_id, problems = preview.propose_indicator(text, catalog)
         if problems:
-            st.error(t("indicator.problems", n=len(problems)), icon=":material/error:")
-            st.table(problem_frame(problems), hide_index=True, border="horizontal")  # whole messages, wrapped
+            _show_problems(t("indicator.problems", n=len(problems)), problems)
             return catalog, ""
         st.success(t("indicator.valid", id=indicator_id), icon=":material/check_circle:")
         name = f"catalog-{indicator_id}.yaml"
-        st.download_button(
-            t("download.indicator", name=name),
-            text.encode("utf-8"),
-            file_name=name,
-            mime="application/yaml",
-            icon=":material/download:",
-            on_click="ignore",
-            key="editor_download_indicator",
-        )
+        _download(st, t("download.indicator", name=name), text, name, "application/yaml", "editor_download_indicator")
         return extended, text
 
 
@@ -639,8 +632,7 @@ def city_file_section(view: View, article: str):
             city = None
     right.caption(t("yaml.source", what=t("yaml.source.article") if article else t("yaml.source.saved")))
     if problems:
-        st.error(t("problems", n=len(problems)), icon=":material/error:")
-        st.table(problem_frame(problems), hide_index=True, border="horizontal")  # whole messages, wrapped
+        _show_problems(t("problems", n=len(problems)), problems)
         with st.expander(t("lines"), expanded=True):
             st.code(text, language="yaml", line_numbers=True)
         return None, text, catalog, proposal
@@ -709,6 +701,13 @@ def preview_section(
         downloads(city, text, article)
 
 
+def _download(where, label: str, text: str, name: str, mime: str, key: str) -> None:
+    """One of the page's download buttons (`where`: st or a column), for a text as UTF-8."""
+    where.download_button(
+        label, text.encode("utf-8"), file_name=name, mime=mime, icon=":material/download:", on_click="ignore", key=key
+    )
+
+
 def downloads(city: load.CityData | None, text: str, article: str) -> None:
     """Download buttons for the city file and its article as a source file (with a header)."""
     stem = city.header.id if city is not None else preview.file_stem(text, st.session_state.get(_YAML_NAME))
@@ -716,14 +715,8 @@ def downloads(city: load.CityData | None, text: str, article: str) -> None:
         st.caption(t("download.invalid"))
     st.caption(t("download.help"))
     left, right = st.columns(2)
-    left.download_button(
-        t("download.yaml", name=f"{stem}.yaml"),
-        text.encode("utf-8"),
-        file_name=f"{stem}.yaml",
-        mime="application/yaml",
-        icon=":material/download:",
-        on_click="ignore",
-        key="editor_download_yaml",
+    _download(
+        left, t("download.yaml", name=f"{stem}.yaml"), text, f"{stem}.yaml", "application/yaml", "editor_download_yaml"
     )
     if article:
         source_name, source_text = f"{stem}.txt", preview.source_file_text(article)
@@ -731,12 +724,11 @@ def downloads(city: load.CityData | None, text: str, article: str) -> None:
             report_id, report = next(iter(city.header.reports.items()))
             source_name = Path(report.source).name
             source_text = city.sources.get(report_id, source_text)
-        right.download_button(
+        _download(
+            right,
             t("download.source", name=source_name),
-            source_text.encode("utf-8"),
-            file_name=source_name,
-            mime="text/plain",
-            icon=":material/download:",
-            on_click="ignore",
-            key="editor_download_source",
+            source_text,
+            source_name,
+            "text/plain",
+            "editor_download_source",
         )
