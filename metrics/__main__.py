@@ -9,6 +9,7 @@ export --format csv|json --out PATH|-
 bench --cities N [--json]     synthetic cities: parse floor, full validate-and-load, page queries
 draft ARTICLE --out PATH|-    propose observations from an article (see metrics/draft.py)
 new-city ID                   a commented template city file
+messages                      every problem code with its example, in English and Chinese
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from metrics import cache, draft, load, messages, queries, yamlio
+from metrics.problems import Problem
 
 
 def _data_dir(args) -> Path:
@@ -46,13 +48,16 @@ def cmd_validate(args) -> int:
         print(problem.text(args.lang), file=sys.stderr)
     n_obs = sum(len(c.observations) for c in dataset.cities.values())
     if dataset.problems:
-        print(
-            f"{len(dataset.problems)} problem(s) in {len(dataset.failed_files)} file(s); "
-            f"{len(dataset.cities)} file(s) valid ({n_obs} observations)",
-            file=sys.stderr,
-        )
+        counts = {"problems": len(dataset.problems), "files": len(dataset.failed_files), "valid": len(dataset.cities)}
+        print(messages.render("summary_problems", {**counts, "observations": n_obs}, args.lang), file=sys.stderr)
         return 1
-    print(f"ok: {len(dataset.cities)} city file(s), {n_obs} observations, every quote found in its source")
+    print(messages.render("summary_ok", {"cities": len(dataset.cities), "observations": n_obs}, args.lang))
+    return 0
+
+
+def cmd_messages(args) -> int:
+    """Prints data/README.md's list of every message, by code (metrics.messages.markdown)."""
+    sys.stdout.write(messages.markdown())
     return 0
 
 
@@ -65,10 +70,10 @@ def cmd_build_cache(args) -> int:
             print(problem, file=sys.stderr)
         return 1
     with snapshot.con.cursor() as cur:
-        problems = cur.execute("SELECT path, line, col, message FROM problems").fetchall()
+        problems = [Problem.from_row(row) for row in queries.problems(cur).itertuples()]
     snapshot.con.close()
-    for path, line, col, message in problems:
-        print(f"{path}:{line}:{col}: {message}", file=sys.stderr)
+    for problem in problems:
+        print(problem, file=sys.stderr)
     for note in snapshot.notes:
         print(note, file=sys.stderr)
     print(cache.describe(snapshot), file=sys.stderr)
@@ -187,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True, help="PATH, or - for standard output")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("messages", help="every problem code with its example in English and Chinese (data/README.md)")
+    p.set_defaults(func=cmd_messages)
+
     p = sub.add_parser("bench", help="measure parse floor, validate-and-load and page queries")
     p.add_argument("--cities", type=int, default=300)
     p.add_argument("--observations", type=int, default=100, help="observations per synthetic city")
@@ -203,8 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         _stopped(args.command, "interrupted (Ctrl-C)", "已中断（Ctrl-C）")
         return 130
     except OSError as exc:
-        reason = yamlio.os_reason(exc)
-        _stopped(args.command, reason, messages.os_reason(reason))
+        _stopped(args.command, yamlio.os_reason(exc), yamlio.os_reason(exc, "zh"))
         return 1
     except duckdb.Error as exc:
         full = "No space left on device" in str(exc)

@@ -55,13 +55,24 @@ import pandas as pd
 import pyarrow as pa
 
 from metrics import load, yamlio
+from metrics.problems import PROBLEM_COLUMNS
 
 log = logging.getLogger(__name__)
 
 ENV_CACHE_DIR = "FEDERATION_CACHE_DIR"
 DEFAULT_CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache"
 # What a cached validation depends on besides the files: the code that validates and loads.
-_CODE = ("load.py", "schema.py", "units.py", "numbers.py", "text.py", "yamlio.py", "messages.py", "cache.py")
+_CODE = (
+    "load.py",
+    "schema.py",
+    "units.py",
+    "numbers.py",
+    "text.py",
+    "yamlio.py",
+    "messages.py",
+    "problems.py",
+    "cache.py",
+)
 _BASE_TABLES = ("cities", "reports", "observations")
 
 
@@ -740,8 +751,8 @@ def _replace(con, table: str, frame: pd.DataFrame) -> None:
 
 def _problem_frame(problems: list[load.Problem]) -> pd.DataFrame:
     return pd.DataFrame(
-        [{"path": p.path, "line": p.line, "col": p.col, "message": p.message} for p in problems],
-        columns=["path", "line", "col", "message"],
+        [p.row() for p in problems],
+        columns=PROBLEM_COLUMNS,
     )
 
 

@@ -557,7 +557,7 @@ def check_size(raw: str) -> None:
     limit = preview.MAX_ARTICLE_BYTES
     if len(raw) > limit or len(raw.encode("utf-8")) > limit:
         size = len(raw.encode("utf-8")) if len(raw) <= 4 * limit else len(raw)
-        raise ArticleTooLarge(f"the article is {preview.size_words(size, limit)}")
+        raise ArticleTooLarge("upload_too_large", **preview.too_large("article", size, limit))
 
 
 def draft(raw: str, catalog: schema.Catalog, should_stop=None) -> Draft:
@@ -961,7 +961,7 @@ def to_yaml(
         out.append("")
         out.append(c("skipped"))
         for skip in result.skipped:
-            reason = messages.translate(skip.reason, "zh") if zh else skip.reason
+            reason = messages.reason(skip.reason, "zh" if zh else "en")
             out.append(f"# - {skip.written}{'：' if zh else ': '}{reason}")
     return "\n".join(out) + "\n"
 
@@ -1176,7 +1176,7 @@ def _fail(where: str, message: str) -> int:
 
 def read_article(path: Path) -> str:
     """Reads an article file as UTF-8; raises ValueError (UploadError) with a message for an editor."""
-    return preview.decode_upload(path.read_bytes(), preview.MAX_ARTICLE_BYTES, "the file")
+    return preview.decode_upload(path.read_bytes(), preview.MAX_ARTICLE_BYTES, "file")
 
 
 def _write(text: str, out: str) -> str | None:

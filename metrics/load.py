@@ -27,35 +27,11 @@ from pydantic import ValidationError
 
 from metrics import messages, schema, yamlio
 from metrics.numbers import find_mentions
+from metrics.problems import PROBLEM_COLUMNS, CatalogError, Problem
 from metrics.text import HEADER_END, article_body, normalise
-from metrics.units import MEASURE_NAMES, UnitError, measures_of, parse_unit, to_canonical
+from metrics.units import UnitError, measures_of, parse_unit, to_canonical
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One located problem in a data file."""
-
-    path: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
-
-    def text(self, lang: str = "en") -> str:
-        """`file:line:col: message`, the message in `lang` (metrics.messages: zh or en)."""
-        return f"{self.path}:{self.line}:{self.col}: {messages.translate(self.message, lang)}"
-
-
-class CatalogError(Exception):
-    """The catalog itself is broken: nothing can be checked without it."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
 
 
 @dataclass
@@ -105,60 +81,82 @@ def _display_in(folder: str, cwd: str, name: str | None = None) -> str:
         return "…"
 
 
+# pydantic's error types that say what a value should be (metrics.messages.EXPECTED)
+_EXPECTED_TYPES = {
+    "string_type": "string",
+    "float_type": "number",
+    "float_parsing": "number",
+    "int_type": "integer",
+    "int_parsing": "integer",
+    "int_from_float": "integer",
+    "bool_type": "boolean",
+    "bool_parsing": "boolean",
+    "dict_type": "mapping",
+    "model_type": "mapping",
+    "list_type": "list",
+    "date_type": "date",
+    "date_parsing": "date",
+    "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date",
+    "finite_number": "finite_number",
+}
+_BOUNDS = {"greater_than_equal": "ge", "greater_than": "gt", "less_than_equal": "le", "less_than": "lt"}
+
+
+def _pydantic_entry(err: dict, loc: tuple, doc: yamlio.Document) -> tuple[tuple[int, int], str, dict]:
+    """(line, col), code and parameters of one pydantic error."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    got = err.get("input")
+    shown = None if kind in ("model_type", "dict_type") or isinstance(got, (dict, list)) else repr(got)
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        return doc.locate_key(loc), RENAMED_KEYS.get(key, "unknown_key"), {"key": key}
+    if kind in ("model_type", "dict_type") and loc and loc[-1] == "note":
+        return doc.locate(loc), "note_shape", {}
+    if kind == "model_type" and ctx.get("class_name") == "Bilingual":
+        return doc.locate(loc), "bilingual_shape", {}
+    if kind == "missing":
+        return doc.locate(loc[:-1]), "missing_key", {"key": str(loc[-1])}
+    if kind in messages.MESSAGES:  # a check of metrics.schema, with its own code
+        return doc.locate(loc), kind, dict(ctx)
+    if kind == "string_pattern_mismatch":
+        return doc.locate(loc), "pattern_mismatch", {"pattern": ctx.get("pattern"), "got": shown}
+    if kind == "string_too_short":
+        return doc.locate(loc), "too_short", {"min": ctx.get("min_length"), "got": shown}
+    if kind in _EXPECTED_TYPES:
+        return doc.locate(loc), "expected_value", {"expected": [_EXPECTED_TYPES[kind]], "got": shown}
+    if kind in _BOUNDS:
+        bound, limit = _BOUNDS[kind], ctx.get(_BOUNDS[kind])
+        limit = f"{limit:g}" if isinstance(limit, float) else limit
+        return doc.locate(loc), "expected_value", {"expected": [f"{bound}:{limit}"], "got": shown}
+    if kind == "literal_error":
+        return doc.locate(loc), "expected_value", {"expected": [str(ctx.get("expected"))], "got": shown}
+    return doc.locate(loc), "invalid_value", {"detail": err["msg"]}
+
+
 def _pydantic_problems(exc: ValidationError, doc: yamlio.Document, where: str, prefix: tuple = ()) -> list[Problem]:
-    # entries: [line, col, field name, messages, suffix]; the branches of one union (a date or
-    # 'unknown') are merged into one problem, since the editor made one mistake.
-    entries: list[list] = []
+    """One located, coded problem per mistake: the branches of one union (a date or 'unknown')
+    are merged into one problem, since the editor made one mistake."""
+    entries: list[list] = []  # [(line, col), field, code, params]
     unions: dict[tuple, list] = {}
     for err in exc.errors(include_url=False):
         loc = prefix + tuple(step for step in err["loc"] if not _is_union_branch(step))
-        kind = err["type"]
-        message = err["msg"]
-        suffix = ""
-        if kind == "extra_forbidden":
-            line, col = doc.locate_key(loc)
-            message = RENAMED_KEYS.get(
-                str(loc[-1]), f"unknown key '{loc[-1]}'; check its spelling against data/README.md"
-            )
-        elif kind in ("model_type", "dict_type") and loc and loc[-1] == "note":
-            line, col = doc.locate(loc)
-            message = "a note is {zh: 中文说明, en: English note} (zh required, en optional)"
-        elif kind == "model_type" and (err.get("ctx") or {}).get("class_name") == "Bilingual":
-            line, col = doc.locate(loc)
-            message = "a text in both languages is {zh: 中文, en: English} (both required)"
-        elif kind == "missing":
-            line, col = doc.locate(loc[:-1])
-            message = f"missing key '{loc[-1]}'"
-        else:
-            line, col = doc.locate(loc)
-            if message.startswith("Value error, "):
-                message = message[len("Value error, ") :]
-            got = err.get("input")
-            if kind not in ("model_type", "dict_type") and not isinstance(got, (dict, list)):
-                suffix = f" (got {got!r})"
+        place, code, params = _pydantic_entry(err, loc, doc)
         is_branch = len(loc) < len(prefix) + len(err["loc"])
         if is_branch and loc in unions:
-            if message not in unions[loc][3]:
-                unions[loc][3].append(message)
+            merged = unions[loc]
+            if merged[2] == code == "expected_value":
+                merged[3]["expected"] += [e for e in params["expected"] if e not in merged[3]["expected"]]
             continue
-        entry = [line, col, ".".join(str(s) for s in loc), [message], suffix]
+        entry = [place, ".".join(str(s) for s in loc), code, params]
         entries.append(entry)
         if is_branch:
             unions[loc] = entry
-    problems = []
-    for line, col, field_name, texts, suffix in entries:
-        message = texts[0] + "".join(" or " + m.removeprefix("Input should be ") for m in texts[1:]) + suffix
-        problems.append(Problem(where, line, col, f"{field_name}: {message}" if field_name else message))
-    return problems
+    return [Problem.of(where, line, col, code, field, **params) for (line, col), field, code, params in entries]
 
 
-# Keys of the first edition, with what replaced them.
-RENAMED_KEYS = {
-    "cumulative": (
-        "cumulative is replaced by tally: stock (with as_of) or tally: running_total (with since "
-        "and as_of); see docs/model.md"
-    ),
-}
+# Keys of the first edition, with the code of what replaced them.
+RENAMED_KEYS = {"cumulative": "renamed_cumulative"}
 
 
 def _is_union_branch(step) -> bool:
@@ -177,21 +175,21 @@ def load_catalog(path: Path, raw: bytes | None = None) -> schema.Catalog:
     try:
         doc = yamlio.read(path) if raw is None else yamlio.parse(yamlio.decode(raw))
     except OSError as exc:
-        raise CatalogError([Problem(where, 1, 1, f"cannot read the file: {yamlio.os_reason(exc)}")]) from None
+        raise CatalogError([Problem.of(where, 1, 1, "cannot_read", reason=yamlio.os_code(exc))]) from None
     except yamlio.YamlError as exc:
-        raise CatalogError([Problem(where, exc.line, exc.col, exc.message)]) from None
+        raise CatalogError([Problem.refused(where, exc)]) from None
     try:
         return schema.Catalog.model_validate(doc.data)
     except ValidationError as exc:
         raise CatalogError(_pydantic_problems(exc, doc, where)) from None
 
 
-def _closest(word: str, options) -> str:
+def _closest(word: str, options) -> str | None:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return close[0] if close else None
 
 
-def _quote_problem(needle: str, normalised_source: str) -> str | None:
+def _quote_problem(needle: str, normalised_source: str) -> tuple[str, dict] | None:
     """Says where a quote (normalised) departs from the source, or None when it is found."""
     if needle in normalised_source:
         return None
@@ -204,17 +202,11 @@ def _quote_problem(needle: str, normalised_source: str) -> str | None:
         else:
             hi = mid - 1
     if lo == 0:
-        return "quote not found in the source text; copy it from the article (simplified characters are fine)"
-    return (
-        f"quote not found in the source text: it matches up to '{needle[:lo]}' and then the article differs "
-        f"at '{needle[lo : lo + 12]}'; copy the clause verbatim"
-    )
+        return "quote_not_found", {}
+    return "quote_differs", {"matched": needle[:lo], "differs": needle[lo : lo + 12]}
 
 
-_QUALIFIER_WORDS = {"exact": "no qualifier", "more_than": "余/多/超过", "nearly": "近", "about": "约"}
-
-
-def _number_problems(obs: schema.Observation, quote: str) -> list[str]:
+def _number_problems(obs: schema.Observation, quote: str) -> list[tuple[str, dict]]:
     """Checks that the number as written is in the quote (`quote`: obs.quote normalised), with
     the qualifier the quote gives it.
 
@@ -225,21 +217,17 @@ def _number_problems(obs: schema.Observation, quote: str) -> list[str]:
     mentions = find_mentions(quote)
     matches = [m for m in mentions if _same(m.value, expected)]
     if not matches:
-        written = ", ".join(m.written for m in mentions) or "none"
-        return [
-            f"value {obs.value:g} {obs.unit} is not in the quote (numbers in the quote: {written}); "
-            "expected the number and unit as the article writes them"
-        ]
+        written = [m.written for m in mentions]
+        return [("value_not_in_quote", {"value": obs.value, "unit": obs.unit, "written": written})]
     if any(m.qualifier == obs.qualifier for m in matches):
         return []
     found = matches[0].qualifier
-    return [
-        f"qualifier is {obs.qualifier} but the quote writes {_QUALIFIER_WORDS[found]} before or after "
-        f"{matches[0].written}; expected qualifier: {found}"
-    ]
+    return [("qualifier_mismatch", {"qualifier": obs.qualifier, "found": found, "written": matches[0].written})]
 
 
-def _measure_problem(obs: schema.Observation, indicator: schema.Indicator, catalog: schema.Catalog) -> str | None:
+def _measure_problem(
+    obs: schema.Observation, indicator: schema.Indicator, catalog: schema.Catalog
+) -> tuple[str, dict] | None:
     """A measure word of another measure than the indicator's: names the indicators to use instead."""
     if indicator.unit != "count":
         return None
@@ -252,12 +240,10 @@ def _measure_problem(obs: schema.Observation, indicator: schema.Indicator, catal
     # the likeliest first: same category, then the name nearest to the indicator written
     near = {iid: difflib.SequenceMatcher(None, obs.indicator, iid).ratio() for iid in fits}
     fits.sort(key=lambda iid: (iid.split(".")[0] != category, -near[iid], iid))
-    counted = " or ".join(MEASURE_NAMES[m][1] for m in others)
-    instead = f"use {' or '.join(fits[:3])}" if fits else f"add a {others[0]} indicator to data/catalog.yaml"
-    return (
-        f"{word} counts {counted}, but {obs.indicator} counts {MEASURE_NAMES[indicator.measure][1]} "
-        f"(one axis, one kind of thing); {instead}"
-    )
+    said = {"word": word, "counted": others, "indicator": obs.indicator, "measure": indicator.measure}
+    if fits:
+        return "measure_mismatch", {**said, "use": fits[:3]}
+    return "measure_mismatch_new", {**said, "add": others[0]}
 
 
 def observation_period(obs: schema.Observation, report: schema.Report) -> tuple[dt.date | None, dt.date]:
@@ -291,15 +277,13 @@ def load_city(
     try:
         raw = yamlio.read_stable(path) if raw is None else raw
     except OSError as exc:
-        return None, [Problem(where, 1, 1, f"cannot read the file: {yamlio.os_reason(exc)}")]
+        return None, [Problem.of(where, 1, 1, "cannot_read", reason=yamlio.os_code(exc))]
     if len(raw) > yamlio.MAX_BYTES:
-        return None, [
-            Problem(where, 1, 1, f"file is larger than {yamlio.MAX_BYTES // 1_000_000} MB; expected a city file")
-        ]
+        return None, [Problem.of(where, 1, 1, "file_too_large", mb=yamlio.MAX_BYTES // 1_000_000)]
     try:
         text = yamlio.decode(raw)
     except yamlio.YamlError as exc:
-        return None, [Problem(where, exc.line, exc.col, exc.message)]
+        return None, [Problem.refused(where, exc, "pending_file")]
     return load_city_text(text, where, path.stem, catalog, data_dir, path=path)
 
 
@@ -318,23 +302,23 @@ def load_city_text(
     try:
         doc = yamlio.parse(text)
     except yamlio.YamlError as exc:
-        return None, [Problem(where, exc.line, exc.col, exc.message)]
+        return None, [Problem.refused(where, exc, "pending_file")]
     if not isinstance(doc.data, dict):
-        return None, [
-            Problem(where, 1, 1, "a city file is a mapping with id, name, ..., observations; see data/README.md")
-        ]
+        return None, [Problem.of(where, 1, 1, "city_not_mapping")]
 
     problems: list[Problem] = []
+    header_problems: list[Problem] = []
     header = None
     try:
         header = schema.CityHeader.model_validate(doc.data)
     except ValidationError as exc:
-        problems += _pydantic_problems(exc, doc, where)
+        header_problems = _pydantic_problems(exc, doc, where)
+        problems += header_problems
 
     city_id = doc.data.get("id")
     if isinstance(city_id, str) and city_id != stem:
         line, col = doc.locate(("id",))
-        problems.append(Problem(where, line, col, f"id '{city_id}' differs from the file name; expected '{stem}'"))
+        problems.append(Problem.of(where, line, col, "id_differs", id=city_id, stem=stem))
 
     sources: dict[str, str] = {}
     normalised_sources: dict[str, str] = {}
@@ -344,11 +328,14 @@ def load_city_text(
             if report.source in first_report:
                 line, col = doc.locate(("reports", report_id, "source"))
                 problems.append(
-                    Problem(
+                    Problem.of(
                         where,
                         line,
                         col,
-                        f"reports.{report_id}.source: {report.source} is already the source of report '{first_report[report.source]}'; expected one source file per report",
+                        "source_reused",
+                        f"reports.{report_id}.source",
+                        source=report.source,
+                        report=first_report[report.source],
                     )
                 )
                 continue
@@ -361,24 +348,23 @@ def load_city_text(
                     raw = yamlio.read_stable(source_path).decode("utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 line, col = doc.locate(("reports", report_id, "source"))
+                field_name = f"reports.{report_id}.source"
                 if isinstance(exc, UnicodeDecodeError):
-                    reason = "is not UTF-8"
+                    problem = Problem.of(where, line, col, "source_not_utf8", field_name, source=report.source)
                 elif exc.errno == errno.ENOENT:
-                    reason = "does not exist"
+                    problem = Problem.of(where, line, col, "source_missing", field_name, source=report.source)
                 else:
-                    reason = f"cannot be read ({yamlio.os_reason(exc)})"
-                problems.append(
-                    Problem(where, line, col, f"reports.{report_id}.source: {report.source} {reason} under data/")
-                )
+                    reason = yamlio.os_code(exc)
+                    problem = Problem.of(
+                        where, line, col, "source_unreadable", field_name, source=report.source, reason=reason
+                    )
+                problems.append(problem)
                 continue
             if HEADER_END not in raw.splitlines()[:20] and f"\n{HEADER_END}\n" not in raw[:2000]:
                 line, col = doc.locate(("reports", report_id, "source"))
                 problems.append(
-                    Problem(
-                        where,
-                        line,
-                        col,
-                        f"reports.{report_id}.source: {report.source} has no header ended by a line '---'; see data/README.md",
+                    Problem.of(
+                        where, line, col, "source_no_header", f"reports.{report_id}.source", source=report.source
                     )
                 )
             sources[report_id] = raw
@@ -398,62 +384,57 @@ def load_city_text(
             try:
                 obs = schema.Observation.model_validate(raw_obs)
             except ValidationError as exc:
-                problems += _pydantic_problems(exc, doc, where, loc)
+                found = _pydantic_problems(exc, doc, where, loc)
+                problems += [*found[:-1], found[-1].waiting("pending_observation")]
                 continue
-            obs_problems: list[tuple[str, str]] = []  # (field, message)
+            obs_problems: list[tuple[str, str, dict]] = []  # (field, code, params)
             indicator = catalog.indicators.get(obs.indicator)
             canonical = float(obs.value)
             if indicator is None:
-                obs_problems.append(
-                    (
-                        "indicator",
-                        f"unknown indicator '{obs.indicator}'{_closest(obs.indicator, catalog.indicators)} (see data/catalog.yaml)",
+                close = _closest(obs.indicator, catalog.indicators)
+                if close:
+                    obs_problems.append(
+                        ("indicator", "unknown_indicator_close", {"indicator": obs.indicator, "close": close})
                     )
-                )
+                else:
+                    obs_problems.append(("indicator", "unknown_indicator", {"indicator": obs.indicator}))
             else:
                 try:
                     canonical = to_canonical(obs.value, obs.unit, indicator.unit, indicator.accepts)
                 except UnitError as exc:
-                    obs_problems.append(
-                        ("unit", _measure_problem(obs, indicator, catalog) or f"{exc} for {obs.indicator}")
-                    )
+                    code, params = _measure_problem(obs, indicator, catalog) or (exc.code, dict(exc.params))
+                    obs_problems.append(("unit", code, {**params, "indicator": obs.indicator}))
                 if indicator.by_level and obs.level is None:
-                    obs_problems.append(
-                        (
-                            "level",
-                            f"{obs.indicator} is counted by level: add level: national, provincial, prefecture or county",
-                        )
-                    )
+                    obs_problems.append(("level", "level_needed", {"indicator": obs.indicator}))
                 if indicator.unit == "percent" and obs.value > 100:
-                    obs_problems.append(("value", f"a percentage is at most 100 (got {obs.value:g})"))
+                    obs_problems.append(("value", "percent_over_100", {"value": obs.value}))
             quote = normalise(obs.quote)  # once: the quote and the number checks read it
             if header is not None and obs.report not in header.reports:
-                known = ", ".join(header.reports)
-                obs_problems.append(("report", f"unknown report '{obs.report}'; this file's reports are: {known}"))
+                known = list(header.reports)
+                obs_problems.append(("report", "unknown_report", {"report": obs.report, "known": known}))
             elif obs.report in normalised_sources:
-                message = _quote_problem(quote, normalised_sources[obs.report])
-                if message:
-                    obs_problems.append(("quote", message))
-            obs_problems += [("quote", m) for m in _number_problems(obs, quote)]
+                found = _quote_problem(quote, normalised_sources[obs.report])
+                if found:
+                    obs_problems.append(("quote", *found))
+            obs_problems += [("quote", code, params) for code, params in _number_problems(obs, quote)]
             if header is not None and obs.report in header.reports:
                 key = (*_value_key(obs, header.reports[obs.report]), obs.breakdown.zh if obs.breakdown else None)
                 if key in seen:
-                    obs_problems.append(
-                        (
-                            "indicator",
-                            f"same indicator, report, period and breakdown as the observation at line {seen[key]}; give each part a distinct breakdown or remove one",
-                        )
-                    )
+                    obs_problems.append(("indicator", "duplicate_observation", {"at_line": seen[key]}))
                 else:
                     seen[key] = line
-            for field_name, message in obs_problems:
+            for field_name, code, params in obs_problems:
                 fline, fcol = doc.locate((*loc, field_name))
-                problems.append(Problem(where, fline, fcol, f"observations.{index}.{field_name}: {message}"))
+                problems.append(Problem.of(where, fline, fcol, code, f"observations.{index}.{field_name}", **params))
             observations.append(obs)
             lines.append(line)
             canonical_values.append(canonical)
 
     problems += _mixed_breakdown_problems(observations, lines, header, where)
+    if header is None and observations and header_problems:
+        # the quotes wait for the header: its first problem says so (no surprise after its fix)
+        first = problems.index(header_problems[0])
+        problems[first] = header_problems[0].waiting("pending_reports", count=len(observations))
     if problems or header is None:
         return None, problems
     marks = {("id",): doc.locate(("id",))}
@@ -478,13 +459,13 @@ def _mixed_breakdown_problems(observations, lines, header, where) -> list[Proble
         if with_parts and len(with_parts) != len(members):
             lonely = next(i for i in members if observations[i].breakdown is None)
             problems.append(
-                Problem(
+                Problem.of(
                     where,
                     lines[lonely],
                     3,
-                    f"{observations[lonely].indicator}: a value without breakdown stands beside parts of the same "
-                    f"indicator, report and period (line {lines[with_parts[0]]}); give it a breakdown label too, or "
-                    "remove it if it is their total",
+                    "lonely_total",
+                    observations[lonely].indicator,
+                    at_line=lines[with_parts[0]],
                 )
             )
     return problems
@@ -584,11 +565,14 @@ def merge_conflicts(cities: list[CityData]) -> list[tuple[CityData, list[Problem
         if older is not None:
             line, col = city.marks.get(("id",), (1, 1))
             problems.append(
-                Problem(
+                Problem.of(
                     display_path(city.path),
                     line,
                     col,
-                    f"id: city '{city.header.id}' is already defined in {display_path(older.path)}; expected one file per city (add a year as a second report of that file)",
+                    "city_defined",
+                    "id",
+                    city=city.header.id,
+                    other=display_path(older.path),
                 )
             )
         for report_id, report in city.header.reports.items():
@@ -598,11 +582,15 @@ def merge_conflicts(cities: list[CityData]) -> list[tuple[CityData, list[Problem
             if holder is not None:
                 line, col = city.marks.get(("reports", report_id), (1, 1))
                 problems.append(
-                    Problem(
+                    Problem.of(
                         display_path(city.path),
                         line,
                         col,
-                        f"reports.{report_id}: report id '{report_id}' is already used in {display_path(holder.path)}; expected a report id of this city's own, such as {city.header.id}-{report.period.end.year}",
+                        "report_id_used",
+                        f"reports.{report_id}",
+                        report=report_id,
+                        other=display_path(holder.path),
+                        example=f"{city.header.id}-{report.period.end.year}",
                     )
                 )
             claim = source_files.get(report.source)
@@ -612,11 +600,15 @@ def merge_conflicts(cities: list[CityData]) -> list[tuple[CityData, list[Problem
             if claim is not None:
                 line, col = city.marks.get(("reports", report_id, "source"), (1, 1))
                 problems.append(
-                    Problem(
+                    Problem.of(
                         display_path(city.path),
                         line,
                         col,
-                        f"reports.{report_id}.source: {report.source} is already the source of report '{claim[1]}' in {display_path(claim[0].path)}; expected one source file per report",
+                        "source_claimed",
+                        f"reports.{report_id}.source",
+                        source=report.source,
+                        report=claim[1],
+                        other=display_path(claim[0].path),
                     )
                 )
         if not problems:
@@ -920,8 +912,8 @@ def tables(dataset: Dataset) -> dict[str, pd.DataFrame]:
     cities = pd.DataFrame(city_rows, columns=_CITY_COLUMNS)
     reports = pd.DataFrame(report_rows, columns=_REPORT_COLUMNS)
     problems = pd.DataFrame(
-        [{"path": p.path, "line": p.line, "col": p.col, "message": p.message} for p in dataset.problems],
-        columns=["path", "line", "col", "message"],
+        [p.row() for p in dataset.problems],
+        columns=PROBLEM_COLUMNS,
     )
     return {
         "categories": categories,
@@ -1002,7 +994,7 @@ _DDL = {
     "cities": "city_id VARCHAR PRIMARY KEY, name_zh VARCHAR, name_en VARCHAR, province_zh VARCHAR, province_en VARCHAR, level VARCHAR, parent_zh VARCHAR, parent_en VARCHAR, population BIGINT, population_year INTEGER, population_basis VARCHAR, population_source VARCHAR, population_verified BOOLEAN, file VARCHAR",
     "reports": "report_id VARCHAR PRIMARY KEY, city_id VARCHAR, title_zh VARCHAR, title_en VARCHAR, title_by VARCHAR, publisher VARCHAR, published DATE, published_note VARCHAR, published_note_en VARCHAR, period_start DATE, period_end DATE, period_inferred BOOLEAN, period_note VARCHAR, period_note_en VARCHAR, source_path VARCHAR, url VARCHAR, excerpt BOOLEAN, source_text VARCHAR",
     "observations": "observation_id INTEGER, city_id VARCHAR, indicator_id VARCHAR, report_id VARCHAR, value DOUBLE, qualifier VARCHAR, value_as_written DOUBLE, unit_as_written VARCHAR, period_start DATE, period_end DATE, own_period BOOLEAN, tally VARCHAR, cumulative BOOLEAN, since_unknown BOOLEAN, scope_zh VARCHAR, scope_en VARCHAR, level VARCHAR, breakdown_zh VARCHAR, breakdown_en VARCHAR, quote VARCHAR, note VARCHAR, note_en VARCHAR, line INTEGER, written_word VARCHAR",
-    "problems": "path VARCHAR, line INTEGER, col INTEGER, message VARCHAR",
+    "problems": "path VARCHAR, line INTEGER, col INTEGER, code VARCHAR, params VARCHAR, field VARCHAR, pending VARCHAR, message VARCHAR",
 }
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from metrics import load, schema, yamlio
+from metrics.problems import Refusal
 from metrics.text import article_body
 
 # One upload limit for every file the editor takes, in the server's unit: Streamlit's
@@ -27,23 +28,24 @@ MAX_CITY_BYTES = MAX_UPLOAD_BYTES
 MAX_ARTICLE_BYTES = MAX_UPLOAD_BYTES
 
 
-def size_words(size: int, limit: int) -> str:
-    """'1,200,000 bytes; the limit is 1,048,576 bytes (1 MB)': a size against its limit."""
-    return f"{size:,} bytes; the limit is {limit:,} bytes ({limit / (1024 * 1024):g} MB)"
+class UploadError(Refusal, ValueError):
+    """An upload that cannot be read: too large, or not UTF-8 text (a code of metrics.messages)."""
 
 
-class UploadError(ValueError):
-    """An upload that cannot be read: too large, or not UTF-8 text."""
+def too_large(what: str, size: int, limit: int) -> dict:
+    """The parameters of `upload_too_large`: `what` (file, article, city_file or a file's name) is
+    `size` bytes against `limit`."""
+    return {"what": what, "size": size, "limit": limit, "mb": f"{limit / (1024 * 1024):g}"}
 
 
 def decode_upload(data: bytes, limit: int, what: str) -> str:
     """Decodes an uploaded file as UTF-8 text within a size limit; raises UploadError saying why not."""
     if len(data) > limit:
-        raise UploadError(f"{what} is {size_words(len(data), limit)}")
+        raise UploadError("upload_too_large", **too_large(what, len(data), limit))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UploadError(f"{what} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+        raise UploadError("upload_not_utf8", what=what, byte=exc.start) from None
 
 
 def source_file_text(article: str, publisher: str | None = None, published: str | None = None) -> str:
@@ -87,9 +89,7 @@ def validate_city(
     where = f"cities/{stem}.yaml"
     size = len(text.encode("utf-8"))
     if size > MAX_CITY_BYTES:
-        return None, [
-            load.Problem(where, 1, 1, f"the file is {size_words(size, MAX_CITY_BYTES)}; a city file is far smaller")
-        ]
+        return None, [load.Problem.of(where, 1, 1, "upload_too_large", **too_large("city_file", size, MAX_CITY_BYTES))]
     extra: dict[str, str] = {}
     reports = _peek(text).get("reports")
     if article and isinstance(reports, dict):
@@ -159,25 +159,25 @@ def propose_indicator(
     the id, or None with the located problems of the snippet (in INDICATOR_FILE)."""
     where = INDICATOR_FILE
 
-    def refused(line: int, col: int, message: str):
-        return None, None, [load.Problem(where, line, col, message)]
+    def refused(line: int, col: int, code: str, **params):
+        return None, None, [load.Problem.of(where, line, col, code, **params)]
 
     try:
         doc = yamlio.parse(text)
     except yamlio.YamlError as exc:
-        return refused(exc.line, exc.col, exc.message)
+        return None, None, [load.Problem.refused(where, exc)]
     if not isinstance(doc.data, dict) or len(doc.data) != 1:
-        return refused(1, 1, "a proposal is one indicator: `category.id:` and its fields")
+        return refused(1, 1, "proposal_shape")
     ((indicator_id, fields),) = doc.data.items()
     line, col = doc.locate_key((indicator_id,))
     indicator_id = str(indicator_id)
     category = indicator_id.split(".")[0]
     if not re.fullmatch(schema.INDICATOR_ID, indicator_id):
-        return refused(line, col, f"'{indicator_id}' is not an indicator id; expected category.lower_case_id")
+        return refused(line, col, "proposal_bad_id", id=indicator_id)
     if indicator_id in catalog.indicators:
-        return refused(line, col, f"{indicator_id} is in the catalog already; choose a new id")
+        return refused(line, col, "proposal_exists", id=indicator_id)
     if category not in catalog.categories:
-        return refused(line, col, f"unknown category '{category}'; the catalog's are: {', '.join(catalog.categories)}")
+        return refused(line, col, "proposal_unknown_category", category=category, known=list(catalog.categories))
     try:
         indicator = schema.Indicator.model_validate(fields)
     except ValidationError as exc:

@@ -12,7 +12,9 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
+from metrics import messages
 from metrics.numbers import QUALIFIERS
 from metrics.units import MEASURE_IDS, MEASURES, UNIT_KINDS
 
@@ -21,13 +23,16 @@ from metrics.units import MEASURE_IDS, MEASURES, UNIT_KINDS
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 
 
+def _refuse(code: str, **params) -> PydanticCustomError:
+    """A validator's problem: a code of metrics.messages and its parameters (load.py renders it)."""
+    english = messages.render(code, params, "en").replace("{", "{{").replace("}", "}}")
+    return PydanticCustomError(code, english, params)  # pydantic's own text: the English message
+
+
 def _no_bidi(value: str) -> str:
     found = _BIDI.search(value)
     if found:
-        raise ValueError(
-            f"character {found.start() + 1} is the invisible direction control U+{ord(found.group()):04X}, which "
-            "reverses the text around it on screen; delete it"
-        )
+        raise _refuse("bidi_control", position=found.start() + 1, codepoint=f"U+{ord(found.group()):04X}")
     return value
 
 
@@ -69,7 +74,7 @@ class Period(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.start > self.end:
-            raise ValueError(f"period starts {self.start} after it ends {self.end}; expected start <= end")
+            raise _refuse("period_order", start=str(self.start), end=str(self.end))
         return self
 
 
@@ -104,21 +109,18 @@ class Indicator(Strict):
     def _one_measure(self) -> Indicator:
         if self.unit == "count":
             if self.measure_word is None or not self.accepts:
-                raise ValueError("a count indicator needs measure_word and accepts (the measure words it takes)")
+                raise _refuse("count_needs_words")
             if self.measure in ("yuan", "percent"):
-                raise ValueError(
-                    f"measure {self.measure} needs unit {self.measure}; a count counts persons, events, ..."
-                )
+                raise _refuse("measure_needs_unit", measure=self.measure)
             foreign = [w for w in self.accepts if w not in MEASURES[self.measure]]
             if foreign:
-                raise ValueError(
-                    f"accepts {', '.join(foreign)}, which do not count {self.measure}; expected only "
-                    f"{', '.join(MEASURES[self.measure])} (one indicator, one measure: docs/model.md)"
+                raise _refuse(
+                    "accepts_foreign", foreign=foreign, measure=self.measure, expected=list(MEASURES[self.measure])
                 )
         elif self.measure != self.unit:
-            raise ValueError(f"unit {self.unit} needs measure {self.unit} (got measure {self.measure})")
+            raise _refuse("unit_needs_measure", unit=self.unit, measure=self.measure)
         if self.unit == "percent" and self.per_capita:
-            raise ValueError("a percentage is not divided by population; expected per_capita: false")
+            raise _refuse("percent_per_capita")
         return self
 
 
@@ -131,7 +133,7 @@ class Catalog(Strict):
         for indicator_id in self.indicators:
             category = indicator_id.split(".")[0]
             if category not in self.categories:
-                raise ValueError(f"indicator {indicator_id} names category '{category}', which is not defined")
+                raise _refuse("category_undefined", indicator=indicator_id, category=category)
         return self
 
 
@@ -154,10 +156,7 @@ class Population(Strict):
     @model_validator(mode="after")
     def _one_rule(self) -> Population:
         if (self.year, self.basis) != (DENOMINATOR_YEAR, DENOMINATOR_BASIS):
-            raise ValueError(
-                f"the denominator rule is the {DENOMINATOR_YEAR} census for every city (got {self.basis} "
-                f"{self.year}); expected year: {DENOMINATOR_YEAR}, basis: {DENOMINATOR_BASIS}, or leave population out"
-            )
+            raise _refuse("denominator_rule", year=DENOMINATOR_YEAR, basis=self.basis, got_year=self.year)
         return self
 
 
@@ -177,9 +176,9 @@ class Report(Strict):
     @model_validator(mode="after")
     def _unknown_needs_note(self) -> Report:
         if self.published == "unknown" and not self.published_note:
-            raise ValueError("published is unknown: add published_note saying how the date was inferred")
+            raise _refuse("published_unknown_note")
         if self.period_inferred and not self.period_note:
-            raise ValueError("period_inferred is true: add period_note saying how the period was inferred")
+            raise _refuse("period_inferred_note")
         return self
 
 
@@ -203,29 +202,17 @@ class Observation(Strict):
     def _tally_dates(self) -> Observation:
         if self.tally == "flow":
             if self.as_of is not None or self.since is not None:
-                raise ValueError(
-                    "as_of and since belong to a stock or running total; expected tally: stock or "
-                    "running_total, or no as_of/since for a flow"
-                )
+                raise _refuse("dates_on_flow")
         elif self.period is not None:
-            raise ValueError(
-                f"a {self.tally} has as_of (and since), not period; expected as_of: YYYY-MM-DD"
-                + (", since: YYYY-MM-DD or unknown" if self.tally == "running_total" else "")
-            )
+            raise _refuse("period_on_tally", tally=self.tally)
         elif self.as_of is None:
-            raise ValueError(
-                f"tally is {self.tally} but as_of is missing; expected as_of: YYYY-MM-DD (the date it stands at)"
-            )
+            raise _refuse("as_of_missing", tally=self.tally)
         elif self.tally == "stock" and self.since is not None:
-            raise ValueError(
-                "a stock stands on one date and has no since; expected tally: running_total if it accumulates"
-            )
+            raise _refuse("stock_since")
         elif self.tally == "running_total" and self.since is None:
-            raise ValueError(
-                "a running total needs since: YYYY-MM-DD, or since: unknown when the article gives no start"
-            )
+            raise _refuse("since_missing")
         elif isinstance(self.since, dt.date) and self.since > self.as_of:
-            raise ValueError(f"since {self.since} is after as_of {self.as_of}; expected since <= as_of")
+            raise _refuse("since_after_as_of", since=str(self.since), as_of=str(self.as_of))
         return self
 
 

@@ -7,6 +7,8 @@ percent. A count indicator lists the measure words it accepts, so 户 is never a
 
 from __future__ import annotations
 
+from metrics.problems import Refusal
+
 MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
 # Measure words an indicator may accept that count something other than its own word does (a
 # person-time is not a person, a household not a woman): shown as the article writes them, and
@@ -64,8 +66,8 @@ def measures_of(word: str) -> list[str]:
     return [m for m, words in MEASURES.items() if word in words]
 
 
-class UnitError(ValueError):
-    """A unit as written that does not fit the indicator."""
+class UnitError(Refusal, ValueError):
+    """A unit as written that does not fit the indicator (a code of metrics.messages)."""
 
 
 def parse_unit(unit: str) -> tuple[int, str]:
@@ -81,15 +83,12 @@ def to_canonical(value: float, unit: str, kind: str, accepts: list[str] | tuple[
     multiplier, base = parse_unit(unit)
     if kind == "yuan":
         if base != "元":
-            raise UnitError(f"unit '{unit}' is not money; expected 元, 万元 or 亿元")
+            raise UnitError("unit_not_money", unit=unit)
         return value * multiplier
     if kind == "percent":
         if unit != "%":
-            raise UnitError(f"unit '{unit}' is not a percentage; expected %")
+            raise UnitError("unit_not_percent", unit=unit)
         return value
     if base not in accepts:
-        listed = ", ".join(accepts)
-        raise UnitError(
-            f"unit '{unit}' does not fit this indicator; expected one of {listed} (optionally with 万 or 亿)"
-        )
+        raise UnitError("unit_not_fit", unit=unit, expected=list(accepts))
     return value * multiplier

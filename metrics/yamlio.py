@@ -17,6 +17,9 @@ from typing import Any
 
 import yaml
 
+from metrics import messages
+from metrics.problems import Refusal
+
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 12  # a city file nests six levels deep; hundreds of levels only crash what walks them
 
@@ -51,35 +54,24 @@ def read_stable(path: Path) -> bytes:
     raise FileChanging(errno.EBUSY, "the file changed while it was read")
 
 
-_OS_REASONS = {
-    errno.ENOENT: "it does not exist",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EISDIR: "it is a folder, not a file",
-    errno.ENAMETOOLONG: "its name is too long",
-    errno.ELOOP: "its path loops (symbolic links)",
-    errno.EIO: "the disk reported an input/output error",
-    errno.ENOSPC: "the disk is full",
-    errno.EROFS: "the file system is read-only",
-    errno.EMFILE: "too many files are open",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    """Why a file operation failed, in words: never the system's errno text, which names paths."""
+def os_code(exc: OSError) -> str:
+    """Why a file operation failed, as a key of metrics.messages.OS_REASONS (or the errno's name):
+    never the system's errno text, which names paths."""
     if isinstance(exc, FileChanging):
-        return "it kept changing while it was read (is it still being written?); save it again or wait a moment"
-    return _OS_REASONS.get(exc.errno, f"the system refused ({errno.errorcode.get(exc.errno, 'unknown error')})")
+        return "changing"
+    if exc.errno == errno.EPERM:
+        return "EACCES"
+    return errno.errorcode.get(exc.errno, "unknown error") if exc.errno is not None else "unknown error"
 
 
-class YamlError(Exception):
-    """A located problem in a YAML text (line and column are 1-based)."""
+def os_reason(exc: OSError, lang: str = "en") -> str:
+    """Why a file operation failed, in words (metrics.messages.OS_REASONS)."""
+    return messages.os_words(os_code(exc), lang)
 
-    def __init__(self, message: str, line: int = 1, col: int = 1):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.col = col
+
+class YamlError(Refusal):
+    """A located problem in a YAML text (line and column are 1-based): a code of
+    metrics.messages with its parameters."""
 
 
 def _mark(node_or_mark: Any) -> tuple[int, int]:
@@ -103,21 +95,21 @@ class StrictLoader(yaml.CSafeLoader):
 
     def construct_object(self, node, deep=False):
         if node in self.constructed_objects or node in self.recursive_objects:
-            raise _AliasError("aliases (*name) are not allowed; write the value out in full", *_mark(node))
+            raise _AliasError("yaml_alias", *_mark(node))
         return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node, deep=False):
         if not isinstance(node, yaml.MappingNode):
-            raise YamlError("expected a mapping of key: value pairs", *_mark(node))
+            raise YamlError("yaml_not_mapping", *_mark(node))
         mapping = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlError("merge keys (<<) are not allowed; write the keys out in full", *_mark(key_node))
+                raise YamlError("yaml_merge_key", *_mark(key_node))
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, (str, int, float, bool)) or key is None:
-                raise YamlError("a key must be a plain word", *_mark(key_node))
+                raise YamlError("yaml_key_not_plain", *_mark(key_node))
             if key in mapping:
-                raise YamlError(f"duplicate key '{key}'; each key may appear once in a mapping", *_mark(key_node))
+                raise YamlError("yaml_duplicate_key", *_mark(key_node), key=str(key))
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
 
@@ -125,22 +117,16 @@ class StrictLoader(yaml.CSafeLoader):
         text = str(node.value).replace("_", "")
         digits = text.lstrip("+-")
         if ":" in text:
-            raise YamlError(f"'{node.value}' would be read as a base-60 number; quote it if it is text", *_mark(node))
+            raise YamlError("yaml_base60", *_mark(node), value=node.value)
         if len(digits) > 1 and digits[0] == "0" and digits.isdigit():
-            raise YamlError(
-                f"'{node.value}' has a leading zero, which YAML 1.1 reads as octal; write {int(digits)} or quote it",
-                *_mark(node),
-            )
+            raise YamlError("yaml_octal", *_mark(node), value=node.value, decimal=int(digits))
         if digits.startswith(("0x", "0b", "0o")):
-            raise YamlError(f"'{node.value}': write numbers in decimal", *_mark(node))
+            raise YamlError("yaml_not_decimal", *_mark(node), value=node.value)
         return super().construct_yaml_int(node)
 
     def construct_yaml_bool(self, node):
         if str(node.value).lower() not in ("true", "false"):
-            raise YamlError(
-                f"'{node.value}' would be read as a yes/no value; write true or false, or quote it if it is text",
-                *_mark(node),
-            )
+            raise YamlError("yaml_yes_no", *_mark(node), value=node.value)
         return super().construct_yaml_bool(node)
 
     def construct_yaml_timestamp(self, node):
@@ -148,7 +134,7 @@ class StrictLoader(yaml.CSafeLoader):
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError as exc:
-            raise YamlError(f"'{node.value}' is not a valid date ({exc}); write YYYY-MM-DD", *_mark(node)) from None
+            raise YamlError("yaml_bad_date", *_mark(node), value=node.value, detail=str(exc)) from None
 
 
 class _NoAliasLoader(StrictLoader):
@@ -249,9 +235,9 @@ def _too_deep_tree(root: yaml.Node | None) -> yaml.Node | None:
     return None
 
 
-def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int] | None:
+def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> YamlError | None:
     """A quote or bracket never closed, located where it opened (the parser notices only where
-    it gives up, often many lines later): (message, line, col), or None for another error."""
+    it gives up, often many lines later), or None for another error."""
     context, opened, found = exc.context or "", exc.context_mark, exc.problem_mark
     if opened is None or found is None:
         return None
@@ -259,53 +245,47 @@ def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, int, int] | No
     line = lines[opened.line] if opened.line < len(lines) else ""
     char = line[opened.column] if opened.column < len(line) else ""
     if context.startswith("while scanning a quoted scalar") and char in "\"'":
-        message = (
-            f"YAML syntax: the quote {char} opened here is never closed (the parser ran on to line "
-            f"{found.line + 1}); close it with {char} on this line"
-        )
-    elif context.startswith("while parsing a flow") and char in "[{":
+        return YamlError("yaml_unclosed_quote", opened.line + 1, opened.column + 1, quote=char, until=found.line + 1)
+    if context.startswith("while parsing a flow") and char in "[{":
         closing = "]" if char == "[" else "}"
-        message = (
-            f"YAML syntax: the {char} opened here is not closed before line {found.line + 1}; close it with {closing}"
+        return YamlError(
+            "yaml_unclosed_bracket",
+            opened.line + 1,
+            opened.column + 1,
+            bracket=char,
+            until=found.line + 1,
+            closing=closing,
         )
-    else:
-        return None
-    return message, opened.line + 1, opened.column + 1
+    return None
 
 
 def parse(text: str) -> Document:
     """Parses one YAML document strictly; raises YamlError with a line and column."""
     if len(text.encode("utf-8")) > MAX_BYTES:
-        raise YamlError(f"file is larger than {MAX_BYTES // 1_000_000} MB; split it or remove what is not data")
+        raise YamlError("file_too_large", mb=MAX_BYTES // 1_000_000)
     aliases = "*" in text  # without one, the document is a tree: cheaper checks
     loader = StrictLoader(text) if aliases else _NoAliasLoader(text)
     try:
         root = loader.get_single_node()
         deep = _too_deep(root) if aliases else _too_deep_tree(root)
         if deep is not None:
-            raise YamlError(
-                f"nested more than {MAX_DEPTH} levels deep here; a city file nests at most six "
-                "(observations, an observation, its period); close the brackets or fix the indentation",
-                *_mark(deep),
-            )
+            raise YamlError("yaml_too_deep", *_mark(deep), depth=MAX_DEPTH)
         data = loader.construct_document(root) if root is not None else None
     except _AliasError as exc:
-        raise YamlError(exc.message, *(_first_alias(text) or (exc.line, exc.col))) from None
+        raise YamlError(exc.code, *(_first_alias(text) or (exc.line, exc.col)), **dict(exc.params)) from None
     except YamlError:
         raise
     except yaml.MarkedYAMLError as exc:
         unclosed = _unclosed(exc, text)
         if unclosed is not None:
-            raise YamlError(*unclosed) from None
+            raise unclosed from None
         mark = exc.problem_mark or exc.context_mark
         line, col = _mark(mark) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        raise YamlError(f"YAML syntax: {problem}{context}", line, col) from None
+        raise YamlError("yaml_syntax", line, col, problem=exc.problem or "invalid YAML", context=exc.context) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"YAML syntax: {exc}") from None
+        raise YamlError("yaml_syntax", problem=str(exc)) from None
     except RecursionError:
-        raise YamlError(f"nested too deep to read; a city file nests at most {MAX_DEPTH} levels") from None
+        raise YamlError("yaml_unreadably_deep", depth=MAX_DEPTH) from None
     finally:
         loader.dispose()
     return Document(data=data, root=root)
@@ -321,12 +301,12 @@ def decode(raw: bytes) -> str:
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw.count(b"\n", 0, exc.start) + 1
         col = len(raw[line_start : exc.start].decode("utf-8")) + 1
-        raise YamlError(f"file is not UTF-8 (byte {exc.start + bom}); save it as UTF-8", line, col) from None
+        raise YamlError("not_utf8", line, col, byte=exc.start + bom) from None
 
 
 def read(path: Path) -> Document:
     """Reads and parses a YAML file strictly (UTF-8 required), never half-written (read_stable)."""
     raw = read_stable(path)
     if len(raw) > MAX_BYTES:
-        raise YamlError(f"file is larger than {MAX_BYTES // 1_000_000} MB; split it or remove what is not data")
+        raise YamlError("file_too_large", mb=MAX_BYTES // 1_000_000)
     return parse(decode(raw))

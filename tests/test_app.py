@@ -210,14 +210,18 @@ def test_overview_names_the_broken_file_and_line(broken_zibo):
     _, line_no, col, message = line.split(":", 3)
     assert int(line_no) > 1 and int(col) >= 1
     index = zibo_disputes_index()
-    assert message.strip() == f"observations.{index}.value：应为数字（实际为 'seven hundred'）", (
-        "in Chinese on a Chinese page"
-    )
+    assert message.strip() == (
+        f"observations.{index}.value：应为数字（实际为 'seven hundred'）"
+        "；这条观测值的字段有效后，才会检查其指标、单位和引文：修好后可能还有问题"
+    ), "in Chinese on a Chinese page"
     text = unescape(texts(at))
     assert "宿迁市" in text and "淮北市" in text, "the other cities still load"
     english = page("overview", lang="en")
     line = next(x for x in "\n".join(code.value for code in english.code).splitlines() if "zibo.yaml:" in x)
-    assert line.endswith(f"observations.{index}.value: Input should be a valid number (got 'seven hundred')"), line
+    assert line.endswith(
+        f"observations.{index}.value: Input should be a valid number (got 'seven hundred'); this observation's "
+        "indicator, unit and quote are checked once its fields are valid: more problems may follow"
+    ), line
 
 
 # --- compare ------------------------------------------------------------------------------------

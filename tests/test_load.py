@@ -379,17 +379,18 @@ def test_bad_input_is_one_located_problem(case, data_copy):
     assert (problem.line, problem.col) == (line, col), str(problem)
     assert case.fragment in problem.message
     assert str(problem) == f"{load.display_path(path)}:{line}:{col}: {problem.message}"
-    assert_in_chinese(problem.message)
+    assert_in_chinese(problem)
 
 
-def assert_in_chinese(message: str) -> None:
-    """The Chinese pages show every message in Chinese, keeping its quoted values."""
-    zh = messages.translate(message, "zh")
-    assert messages.translated(message), f"no Chinese wording for: {message}"
+def assert_in_chinese(problem) -> None:
+    """The Chinese pages show every message in Chinese (its code's row of metrics.messages, not
+    the fallback), keeping its quoted values."""
+    message, zh = problem.message, problem.body("zh")
+    assert problem.code in messages.MESSAGES and problem.code != "invalid_value", f"no code of its own: {message}"
     assert re.search("[\u4e00-\u9fff]", re.sub("'[^']*'", "", zh)), zh
     for quoted in re.findall("'[^']*'", message):
         assert quoted in zh, f"{quoted} lost in: {zh}"
-    assert messages.translate(message, "en") == message
+    assert problem.body("en") == message
 
 
 def test_fixture_city_is_valid(data_copy):
@@ -452,7 +453,7 @@ def test_bad_source_file(data_copy, source, fragment):
     located = [p for p in problems if fragment in p.message]
     assert len(located) == 1, problems
     assert (located[0].line, located[0].col) == position(BASE, "sources/sample-2023.txt")
-    assert_in_chinese(located[0].message)
+    assert_in_chinese(located[0])
 
 
 def test_deleted_source_file(data_copy):
@@ -495,6 +496,7 @@ def test_problem_format_is_path_line_col_message(data_copy, monkeypatch):
     assert (
         str(problems[0])
         == f"data/cities/sample.yaml:{line}:{col}: observations.0.value: Input should be greater than or equal to 0 (got -5)"
+        "; this observation's indicator, unit and quote are checked once its fields are valid: more problems may follow"
     )
     assert LOCATED.match(str(problems[0]))
 
@@ -505,7 +507,7 @@ def test_unreadable_city_file(data_copy):
     )[1]
     assert [(p.line, p.col) for p in problems] == [(1, 1)]
     assert problems[0].message == "cannot read the file: it does not exist"
-    assert messages.translate(problems[0].message, "zh") == "无法读取文件：文件不存在"
+    assert problems[0].body("zh") == "无法读取文件：文件不存在"
 
 
 @pytest.mark.parametrize(
@@ -528,7 +530,7 @@ def test_a_file_that_cannot_be_read_is_named_without_system_text(data_copy, monk
     monkeypatch.setattr(Path, "read_bytes", refuse)
     problems = load.load_city(path, catalog, data_copy)[1]
     assert [p.message for p in problems] == [f"cannot read the file: {words}"]
-    assert chinese in messages.translate(problems[0].message, "zh")
+    assert chinese in problems[0].body("zh")
     shown = str(problems[0])
     assert str(data_copy) not in shown and error.strerror not in shown
     assert shown.startswith("…/cities/sample.yaml:1:1: ")
@@ -586,7 +588,7 @@ def test_a_file_that_never_keeps_still_is_a_located_problem_not_a_half(data_copy
     assert city is None and len(count) == yamlio.READ_ATTEMPTS
     assert [(p.line, p.col) for p in problems] == [(1, 1)]
     assert "kept changing while it was read" in problems[0].message
-    assert "读取时文件一直在变化" in messages.translate(problems[0].message, "zh")
+    assert "读取时文件一直在变化" in problems[0].body("zh")
 
 
 def test_a_just_modified_file_is_read_once_it_keeps_still(data_copy, monkeypatch):

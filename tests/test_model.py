@@ -139,7 +139,7 @@ def test_each_rule_is_one_located_problem_in_both_languages(case, data_copy):
         anchor_line = position(text, case.anchor)[0]
     assert problem.line == anchor_line, (str(problem), anchor_line)
     assert problem.col >= 1
-    assert messages.translated(problem.message), f"no Chinese wording for: {problem.message}"
+    assert problem.code in messages.MESSAGES and problem.code != "invalid_value", problem.message
     zh = problem.text("zh")
     assert zh.startswith(f"{problem.path}:{problem.line}:{problem.col}: ") and zh != str(problem)
 
@@ -203,7 +203,7 @@ def test_a_conflict_across_files_leaves_the_newer_file_out(data_copy, keep_repor
     assert fragment in problem.message and "twoyears.yaml" in problem.message
     text = path.read_text(encoding="utf-8")
     assert problem.line == position(text, anchor)[0]
-    assert messages.translated(problem.message)
+    assert problem.code in messages.MESSAGES and problem.code != "invalid_value", problem.message
     load.build_database(dataset)  # and the build goes through: no constraint error
 
 

@@ -278,7 +278,7 @@ def _on_upload(file_key: str, text_key: str, limit: int) -> None:
     try:
         text = preview.decode_upload(uploaded.getvalue(), limit, uploaded.name)
     except preview.UploadError as exc:
-        errors[file_key] = str(exc)
+        errors[file_key] = (exc.code, dict(exc.params))
         return
     _set_text(text_key, text)
     if text_key == YAML:
@@ -286,9 +286,9 @@ def _on_upload(file_key: str, text_key: str, limit: int) -> None:
 
 
 def _upload_error(file_key: str) -> None:
-    message = st.session_state.get(_UPLOAD_ERROR, {}).get(file_key)
-    if message:
-        st.error(render.md(messages.translate(message, state.lang())), icon=":material/error:")
+    refused = st.session_state.get(_UPLOAD_ERROR, {}).get(file_key)
+    if refused:
+        st.error(render.md(messages.render(*refused, state.lang())), icon=":material/error:")
 
 
 def _page_link(path: str, label: str, icon: str, **params) -> None:
@@ -423,7 +423,7 @@ def problem_frame(problems: list[load.Problem]) -> pd.DataFrame:
         {
             t("col.line"): [p.line for p in problems],
             t("col.col"): [p.col for p in problems],
-            t("col.message"): [messages.translate(p.message, state.lang()) for p in problems],
+            t("col.message"): [p.body(state.lang()) for p in problems],
         }
     )
 
@@ -518,7 +518,7 @@ def article_section(view: View) -> str:
         )
         used = apply_edits(candidates, edited)
         with st.expander(t("skipped", k=len(result.skipped))):
-            reasons = [messages.translate(s.reason, state.lang()) for s in result.skipped]
+            reasons = [messages.reason(s.reason, state.lang()) for s in result.skipped]
             st.dataframe(
                 pd.DataFrame({t("col.written"): [s.written for s in result.skipped], t("col.message"): reasons}),
                 hide_index=True,

@@ -26,7 +26,7 @@ from typing import Any
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from metrics.load import CatalogError, Problem
+from metrics.problems import CatalogError, Problem
 from ui import colors, frames, render, state, store
 from ui.i18n import t
 
@@ -87,9 +87,7 @@ def _open_store(present: bool) -> Any:
     except CatalogError as exc:
         st.html(_BASE_CSS + (_PRESENT_CSS if present else ""))
         st.error(t("catalog.broken"))
-        st.code(
-            "\n".join(located(p.path, p.line, p.col, p.message) for p in exc.problems), language=None, wrap_lines=True
-        )
+        st.code("\n".join(p.text(state.lang()) for p in exc.problems), language=None, wrap_lines=True)
         st.stop()
 
 
@@ -215,11 +213,6 @@ def problems_box(problems) -> None:
     if problems is None or problems.empty:
         return
     files = problems["path"].nunique()
-    lines = [located(r.path, r.line, r.col, r.message) for r in problems.itertuples()]
+    lines = [Problem.from_row(r).text(state.lang()) for r in problems.itertuples()]
     st.error(t("overview.problems", n=files), icon=":material/error:")
     st.code("\n".join(lines), language=None, wrap_lines=True)
-
-
-def located(path: str, line: int, col: int, message: str) -> str:
-    """A problem as `file:line:col: message`, the message in the page's language."""
-    return Problem(path, line, col, message).text(state.lang())
