@@ -54,8 +54,22 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from metrics import load, yamlio
+from metrics import folder as data_folder
+from metrics import yamlio
 from metrics.problems import PROBLEM_COLUMNS
+
+
+class _Lazy:
+    """metrics.load, imported where it is first used: a warm start serves its snapshot without
+    importing the validator (pydantic, the schema, the number reader: a tenth of a second)."""
+
+    def __getattr__(self, name: str):
+        from metrics import load as module
+
+        return getattr(module, name)
+
+
+load = _Lazy()
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +85,7 @@ _CODE = (
     "yamlio.py",
     "messages.py",
     "problems.py",
+    "folder.py",
     "cache.py",
 )
 _BASE_TABLES = ("cities", "reports", "observations")
@@ -221,8 +236,10 @@ def _open_checked(path: Path | None) -> tuple[duckdb.DuckDBPyConnection | None, 
         return None, None, f"damaged ({exc})"
 
 
-def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
-    """The database of a data folder, from its snapshot when that is current.
+def open_snapshot(data_dir: Path, folder: Path | None = None, stats: dict[str, str] | None = None) -> Snapshot:
+    """The database of a data folder, from its snapshot when that is current (`stats`: the
+    folder's file signatures, metrics.folder.stats, when the caller took them already, before
+    reading any file).
 
     Raises load.CatalogError when the catalog is broken (nothing is checked without it)."""
     data_dir = Path(data_dir)
@@ -239,7 +256,7 @@ def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
     if not _writable(folder):
         notes = [f"cache folder {folder} cannot be written: database built in memory"]
         log.warning(notes[0])
-        stats = _stats(data_dir)
+        stats = data_folder.stats(data_dir) if stats is None else stats
         return _build(data_dir, catalog(), None, None, None, notes, stats, _seal(stats, catalog_sha, data_dir))
     with _locked(folder, prefix):
         current = _current(folder, prefix)
@@ -248,7 +265,7 @@ def open_snapshot(data_dir: Path, folder: Path | None = None) -> Snapshot:
         if why:
             notes.append(f"snapshot {current.name} set aside: {why}; rebuilt")
             log.warning(notes[-1])
-        stats = _stats(data_dir)  # before any file is read
+        stats = data_folder.stats(data_dir) if stats is None else stats  # before any file is read
         folder_seal = _seal(stats, catalog_sha, data_dir)
         for sealed in (meta and meta["seal"], meta and _resealed(folder, prefix, current)):
             if sealed and sealed["folder"] == folder_seal:
@@ -272,12 +289,12 @@ def _resealed(folder: Path, prefix: str, current: Path) -> dict | None:
 def _context(catalog_sha: str, data_dir: Path) -> str:
     """What every file's signature shares: the catalog, and the folder as messages name it (a
     file's name in messages follows from its folder's)."""
-    return f"{catalog_sha}\0{load.display_path(data_dir / 'cities' / '*')}"
+    return f"{catalog_sha}\0{data_folder.display_path(data_dir / 'cities' / '*')}"
 
 
 def _seal(stats: dict[str, str], catalog_sha: str, data_dir: Path) -> str:
     """The state of a whole data folder on disk: every city file's and source text's signature
-    (size, modification and change times, inode: _stats), the catalog's bytes and the folder as
+    (size, modification and change times, inode: metrics.folder.stats), the catalog's bytes and the folder as
     messages name it. The same seal, the same bytes everywhere (a write moves the change time)."""
     digest = hashlib.sha256(_context(catalog_sha, data_dir).encode())
     for rel, signature in sorted(stats.items()):
@@ -331,18 +348,6 @@ def _signature(stats: dict[str, str], rel: str, light: _Light, context: str) -> 
     parts = [context, stats.get(rel, "missing")]
     parts += [f"{rep.source}={stats.get(rep.source, 'missing')}" for rep in light.header.reports.values()]
     return "|".join(parts)
-
-
-def _stats(data_dir: Path) -> dict[str, str]:
-    """The on-disk signature of every city file and source text, by its path in the folder."""
-    out = {}
-    for sub in ("cities", "sources"):
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(data_dir / sub):
-                with contextlib.suppress(OSError):
-                    st = entry.stat()
-                    out[f"{sub}/{entry.name}"] = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-    return out
 
 
 def _validate(items, catalog, data_dir: Path, catalog_sha: str) -> tuple[list[tuple], dict[str, pd.DataFrame]]:

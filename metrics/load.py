@@ -12,10 +12,7 @@ import contextlib
 import datetime as dt
 import difflib
 import errno
-import functools
 import gc
-import hashlib
-import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -26,12 +23,11 @@ import pandas as pd
 from pydantic import ValidationError
 
 from metrics import messages, schema, yamlio
+from metrics.folder import DATA_DIR, city_files, display_path, fingerprint  # noqa: F401 (re-exported)
 from metrics.numbers import find_mentions
 from metrics.problems import PROBLEM_COLUMNS, CatalogError, Problem
 from metrics.text import HEADER_END, article_body, normalise
 from metrics.units import UnitError, measures_of, parse_unit, to_canonical
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 @dataclass
@@ -57,28 +53,6 @@ class Dataset:
     cities: dict[str, CityData] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     failed_files: list[str] = field(default_factory=list)
-
-
-def display_path(path: Path) -> str:
-    """A path as an editor would type it: relative to the working directory when possible, else
-    its folder and name (never an absolute path: messages are shown to viewers of the server)."""
-    path = Path(path)
-    # the folder resolved once (0.2 ms each: 3,000 city files are named twice a build); a city
-    # file that is itself a symbolic link is named where it is linked, as an editor sees it
-    return _display_in(str(path.parent), os.getcwd(), path.name)
-
-
-@functools.lru_cache(maxsize=4096)
-def _display_in(folder: str, cwd: str, name: str | None = None) -> str:
-    if name is not None:
-        shown = _display_in(folder, cwd)
-        if shown.startswith("…"):
-            return "/".join(["…", Path(folder).name, name]) if Path(folder).name else name
-        return name if shown == "." else f"{shown}/{name}"
-    try:
-        return str(Path(folder).resolve().relative_to(Path(cwd).resolve()))
-    except ValueError:
-        return "…"
 
 
 # pydantic's error types that say what a value should be (metrics.messages.EXPECTED)
@@ -471,11 +445,6 @@ def _mixed_breakdown_problems(observations, lines, header, where) -> list[Proble
     return problems
 
 
-def city_files(data_dir: Path) -> list[Path]:
-    """The city files of a data folder, in name order."""
-    return sorted((data_dir / "cities").glob("*.yaml"))
-
-
 _paused = 0
 _reenable = False
 _paused_lock = threading.Lock()
@@ -618,32 +587,6 @@ def merge_conflicts(cities: list[CityData]) -> list[tuple[CityData, list[Problem
                 source_files[report.source] = (city, report_id)
         out.append((city, problems))
     return out
-
-
-def fingerprint(data_dir: Path = DATA_DIR) -> str:
-    """A digest of every data file's name, size and modification time: changes when data changes."""
-    entries: list[str] = []
-
-    def walk(folder: str, prefix: str) -> None:
-        try:
-            items = list(os.scandir(folder))
-        except OSError:
-            return
-        for entry in items:
-            try:
-                if entry.is_dir():
-                    walk(entry.path, f"{prefix}{entry.name}/")
-                elif entry.name.endswith((".yaml", ".txt")) and entry.is_file():
-                    stat = entry.stat()
-                    entries.append(f"{prefix}{entry.name}:{stat.st_size}:{stat.st_mtime_ns}\n")
-            except OSError:
-                continue  # gone since it was listed
-
-    walk(str(data_dir), "")
-    digest = hashlib.sha256()
-    for line in sorted(entries):
-        digest.update(line.encode())
-    return digest.hexdigest()
 
 
 # --- DuckDB ---------------------------------------------------------------------------------

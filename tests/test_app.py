@@ -21,6 +21,7 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from metrics import folder as data_folder
 from metrics import load, queries
 from ui import exports, render
 from ui.store import ENV_DATA_DIR, PREVIEW_KEY, Store
@@ -817,8 +818,10 @@ def test_an_edit_shows_while_no_rerun_touches_the_data_files(data_dir_copy, monk
     from ui import store
 
     calls = []
-    real = load.fingerprint
-    monkeypatch.setattr(load, "fingerprint", lambda *a: calls.append(threading.current_thread().name) or real(*a))
+    real = data_folder.fingerprint
+    monkeypatch.setattr(
+        data_folder, "fingerprint", lambda *a: calls.append(threading.current_thread().name) or real(*a)
+    )
     at = page("overview")
     assert "新城市" not in texts(at)
     calls.clear()

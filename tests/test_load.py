@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from metrics import load, messages, yamlio
+from metrics import folder, load, messages, yamlio
 
 FIXTURE_DATA = Path(__file__).parent / "fixtures" / "data"
 BASE = (FIXTURE_DATA / "cities" / "sample.yaml").read_text(encoding="utf-8")
@@ -810,3 +810,13 @@ def test_fingerprint_changes_when_a_file_changes(data_copy):
     path = data_copy / "cities" / "sample.yaml"
     path.write_text(BASE + "# an edit\n", encoding="utf-8")
     assert load.fingerprint(data_copy) != before
+    # the catalog and a source text count too, and stats taken once serve the fingerprint as well
+    after_city = load.fingerprint(data_copy)
+    catalog = data_copy / "catalog.yaml"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "# an edit\n", encoding="utf-8")
+    assert load.fingerprint(data_copy) != after_city
+    source = data_copy / SOURCE
+    taken = folder.stats(data_copy)
+    assert folder.fingerprint(data_copy, taken) == load.fingerprint(data_copy)
+    source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert load.fingerprint(data_copy) != folder.fingerprint(data_copy, taken)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui import charts, colors, frames, labels, layout, memo, panels, render, state
-from ui.i18n import join, pick, t
+from ui.i18n import join, pick, pick_column, t
 from ui.layout import View
 
 DEFAULT_CATEGORY = "employment"
@@ -157,16 +157,18 @@ def default_choice(n_indicators: dict[str, int], reporting: list[str]) -> list[s
 def _choices(key: str, _cur, lang: str) -> tuple[list[str], dict[str, str], list[str], dict[str, str], dict[str, str]]:
     """The categories (ids, names) and cities (ids by province then id, names, provinces) in view,
     once per data version and language. Shared: never change what it returns."""
-    categories = frames.categories(key, _cur).to_dict("records")
+    categories = frames.categories(key, _cur)
     cities = frames.cities(key, _cur)
     # by province, then name: the order of the choice, the legend and every list of cities
-    cities = cities.sort_values(["province_zh", "city_id"], kind="stable").to_dict("records")
+    cities = cities.sort_values(["province_zh", "city_id"], kind="stable")
+    category_ids, city_ids = categories["category_id"].tolist(), cities["city_id"].tolist()
+
     return (
-        [r["category_id"] for r in categories],
-        {r["category_id"]: pick(r, "name", lang) for r in categories},
-        [r["city_id"] for r in cities],
-        {r["city_id"]: pick(r, "name", lang) for r in cities},
-        {r["city_id"]: pick(r, "province", lang) for r in cities},
+        category_ids,
+        dict(zip(category_ids, pick_column(categories, "name", lang), strict=True)),
+        city_ids,
+        dict(zip(city_ids, pick_column(cities, "name", lang), strict=True)),
+        dict(zip(city_ids, pick_column(cities, "province", lang), strict=True)),
     )
 
 

@@ -487,9 +487,17 @@ def t(key: str, lang: str | None = None, **values: Any) -> str:
 
 def pick(row: Any, column: str, lang: str | None = None) -> str:
     """The `<column>_zh` or `<column>_en` field of a row (dict or Series)."""
-    suffix = "en" if (lang or state.lang()) == "en" else "zh"
-    value = row[f"{column}_{suffix}"]
+    value = row[_suffixed(column, lang)]
     return "" if value is None else str(value)
+
+
+def pick_column(frame: Any, column: str, lang: str | None = None) -> list[str]:
+    """`pick` of every row of a frame, as a list (no row objects: 3,000 cities in a blink)."""
+    return ["" if value is None else str(value) for value in frame[_suffixed(column, lang)].tolist()]
+
+
+def _suffixed(column: str, lang: str | None) -> str:
+    return f"{column}_{'en' if (lang or state.lang()) == 'en' else 'zh'}"
 
 
 def join(items: list[str], lang: str | None = None) -> str:

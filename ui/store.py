@@ -30,12 +30,17 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import streamlit as st
 
-from metrics import cache, load
+from metrics import cache
+from metrics import folder as data_folder
+from metrics.problems import CatalogError
+
+if TYPE_CHECKING:
+    from metrics import load
 
 ENV_DATA_DIR = "FEDERATION_DATA_DIR"
 ENV_CHECK_SECONDS = "FEDERATION_CHECK_SECONDS"
@@ -57,7 +62,7 @@ WATCH_THREAD = "federation-data-watch"
 
 def data_dir() -> Path:
     """The data folder the dashboard reads."""
-    return Path(os.environ.get(ENV_DATA_DIR) or load.DATA_DIR)
+    return Path(os.environ.get(ENV_DATA_DIR) or data_folder.DATA_DIR)
 
 
 @dataclass
@@ -83,6 +88,8 @@ class Store:
         preview_city: str | None = None,
     ) -> Store:
         """Builds the database of a loaded dataset (the editor uses this for a preview)."""
+        from metrics import load  # the validator: a preview only
+
         con = load.build_database(dataset)
         stems = tuple(sorted(set(city_files) | set(dataset.cities)))
         if fingerprint is None:
@@ -98,10 +105,11 @@ class Store:
         return cls(con, fingerprint, stems, preview_city, tuple(dataset.failed_files))
 
 
-def _build(folder: Path, fingerprint: str) -> Store:
+def _build(folder: Path, fingerprint: str, stats: dict[str, str] | None = None) -> Store:
     # metrics.cache: the folder's snapshot, re-validating only the files that changed since it
-    # was written (or built in memory when the cache folder cannot be written).
-    snapshot = cache.open_snapshot(folder)
+    # was written (or built in memory when the cache folder cannot be written); `stats`: the
+    # files' signatures the fingerprint was taken from (one listing of the folder, not two).
+    snapshot = cache.open_snapshot(folder, stats=stats)
     return Store(snapshot.con, fingerprint, snapshot.city_files, None, snapshot.failed_files)
 
 
@@ -122,12 +130,13 @@ class _Watch:
     def refresh(self) -> None:
         """Fingerprints the folder and, when it changed, builds and swaps in the new store."""
         with self.lock:
-            taken = load.fingerprint(self.folder)
+            stats = data_folder.stats(self.folder)
+            taken = data_folder.fingerprint(self.folder, stats)
             if taken == self.fingerprint and (self.store is not None or self.error is not None):
                 return
             try:
-                built = _build(self.folder, taken)
-            except load.CatalogError as exc:
+                built = _build(self.folder, taken, stats)
+            except CatalogError as exc:
                 self.store, self.error = None, exc
             else:
                 if self.store is not None:  # an edit, seen by the watcher: served warm
@@ -274,7 +283,7 @@ def _rerun_followers(folder: Path, fingerprint: str | None) -> None:
 
 
 def folder_fingerprint(folder: Path | None = None) -> str:
-    """The fingerprint (metrics.load.fingerprint) of the data folder's current store: it changes
+    """The fingerprint (metrics.folder.fingerprint) of the data folder's current store: it changes
     when the watcher has seen a data file change."""
     folder = (folder or data_dir()).resolve()
     watch = _watch(folder)
@@ -303,7 +312,7 @@ def forget() -> None:
 def shared_store() -> Store:
     """The data folder's current store (built on first use, then kept current by its watcher).
 
-    Raises metrics.load.CatalogError when the catalog itself is broken.
+    Raises metrics.problems.CatalogError when the catalog itself is broken.
     """
     return _watch(data_dir().resolve()).current()
 
