@@ -37,6 +37,7 @@ import collections
 import contextlib
 import fcntl
 import hashlib
+import importlib
 import json
 import logging
 import os
@@ -60,16 +61,17 @@ from metrics.problems import PROBLEM_COLUMNS
 
 
 class _Lazy:
-    """metrics.load, imported where it is first used: a warm start serves its snapshot without
+    """A module imported where it is first used: a warm start serves its snapshot without
     importing the validator (pydantic, the schema, the number reader: a tenth of a second)."""
 
-    def __getattr__(self, name: str):
-        from metrics import load as module
+    def __init__(self, name: str):
+        self._name = name
 
-        return getattr(module, name)
+    def __getattr__(self, attribute: str):
+        return getattr(importlib.import_module(self._name), attribute)
 
 
-load = _Lazy()
+load = _Lazy("metrics.load")
 
 log = logging.getLogger(__name__)
 

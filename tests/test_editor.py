@@ -7,6 +7,7 @@ by recording what Streamlit's in-memory media storage receives.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -658,3 +659,19 @@ def test_a_reload_gets_the_texts_back_from_the_draft_id_in_the_url():
     other = AppTest.from_file(PAGE, default_timeout=60)  # another editor: a draft of its own
     other.run()
     assert not other.text_area(key=editor.ARTICLE).value
+
+
+def _indicator_options(at) -> list[str]:
+    table = next(e for e in at.get("arrow_data_frame") or at.get("dataframe") if "indicator" in e.proto.columns)
+    column = json.loads(table.proto.columns)["indicator"]
+    return [option["value"] if isinstance(option, dict) else option for option in column["type_config"]["options"]]
+
+
+def test_a_valid_proposed_indicator_can_be_chosen_for_a_candidate():
+    at = _paste_article(_app())
+    assert "employment.product_kinds" not in _indicator_options(at)
+    at.text_area(key=editor.INDICATOR).set_value(PROPOSAL).run()
+    assert not at.exception
+    assert "employment.product_kinds" in _indicator_options(at), "the candidate table offers the proposal"
+    at.text_area(key=editor.INDICATOR).set_value(PROPOSAL.replace("per_capita: false", "per_capita: maybe")).run()
+    assert "employment.product_kinds" not in _indicator_options(at), "an invalid proposal is not offered"

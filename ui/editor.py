@@ -476,7 +476,7 @@ def article_section(view: View) -> str:
         result = _draft(article, store.folder_fingerprint())
     except draft.DraftStopped:  # the session ended while the draft ran: nobody to show it to
         st.stop()
-    catalog = saved_dataset().catalog
+    catalog = proposed_catalog()  # a valid proposed indicator can be chosen for a candidate
     candidates = result.candidates
     st.caption(
         t("candidates.caption", n=len(candidates), m=sum(1 for c in candidates if c.indicator), k=len(result.skipped))
@@ -569,6 +569,16 @@ def article_section(view: View) -> str:
         )
         keep.button(t("build.keep"), on_click=_keep_edits, key="editor_build_keep", width="stretch")
     return article
+
+
+def proposed_catalog():
+    """The saved catalog with the proposed indicator added when the proposal (indicator_section)
+    is valid, else the saved catalog: the candidate table offers the proposal too."""
+    catalog = saved_dataset().catalog
+    _restore(INDICATOR)
+    text = st.session_state.get(INDICATOR) or ""
+    extended = preview.propose_indicator(text, catalog)[0] if text.strip() else None
+    return extended or catalog
 
 
 def indicator_section():
