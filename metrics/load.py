@@ -281,13 +281,11 @@ def load_city_text(
         return None, [Problem.of(where, 1, 1, "city_not_mapping")]
 
     problems: list[Problem] = []
-    header_problems: list[Problem] = []
     header = None
     try:
         header = schema.CityHeader.model_validate(doc.data)
     except ValidationError as exc:
-        header_problems = _pydantic_problems(exc, doc, where)
-        problems += header_problems
+        problems += _pydantic_problems(exc, doc, where)  # first: the header's problems lead
 
     city_id = doc.data.get("id")
     if isinstance(city_id, str) and city_id != stem:
@@ -405,10 +403,9 @@ def load_city_text(
             canonical_values.append(canonical)
 
     problems += _mixed_breakdown_problems(observations, lines, header, where)
-    if header is None and observations and header_problems:
+    if header is None and observations:
         # the quotes wait for the header: its first problem says so (no surprise after its fix)
-        first = problems.index(header_problems[0])
-        problems[first] = header_problems[0].waiting("pending_reports", count=len(observations))
+        problems[0] = problems[0].waiting("pending_reports", count=len(observations))
     if problems or header is None:
         return None, problems
     marks = {("id",): doc.locate(("id",))}

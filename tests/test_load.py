@@ -820,3 +820,15 @@ def test_fingerprint_changes_when_a_file_changes(data_copy):
     assert folder.fingerprint(data_copy, taken) == load.fingerprint(data_copy)
     source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert load.fingerprint(data_copy) != folder.fingerprint(data_copy, taken)
+
+
+def test_a_broken_header_says_the_quotes_wait_for_it(data_copy):
+    # with the header invalid, no quote is checked against its article: the first problem says so
+    path = data_copy / "cities" / "sample.yaml"
+    path.write_text(replace(BASE, "province: {zh: 测试省, en: Testland}\n", ""), encoding="utf-8")
+    _, problems = load.load_city(path, load.load_catalog(data_copy / "catalog.yaml"), data_copy)
+    n = BASE.count("\n  - indicator: ")
+    assert n > 0 and problems[0].pending == "pending_reports"
+    assert f"the quotes and numbers of the {n} observations are checked" in problems[0].message
+    assert f"这 {n} 条观测值的引文和数字" in problems[0].body("zh")
+    assert all(p.pending != "pending_reports" for p in problems[1:])
