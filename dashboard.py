@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import layout, state
+from ui import entry, state
 from ui.i18n import t
 
 # An emoji icon is drawn in the browser; a :material/...: page icon is fetched from fonts.gstatic.com.
@@ -38,10 +38,15 @@ state.publish("present", st.session_state["present"], False)
 # own elements (the first chart of /compare) reach the browser first. The page reads the
 # language and mode from the session, where the widgets' values are before the script runs.
 sidebar = st.sidebar.container()
+# The pages that draw charts: on a session's first run, the browser loads Plotly's bundle while
+# the page runs (ui.entry), below the sidebar's widgets.
+prefetch = entry.prefetch_chart_library(st.sidebar) if current.url_path in ("compare", "indicator") else None
 try:
-    with layout.through_navigation():  # the page knows it runs inside the navigation
+    with entry.through_navigation():  # the page knows it runs inside the navigation
         current.run()
 finally:
+    if prefetch is not None:
+        prefetch.empty()
     with sidebar:
         st.segmented_control(
             t("sidebar.language"),

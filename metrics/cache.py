@@ -625,13 +625,16 @@ def _frames(cities: dict[str, load.CityData], catalog) -> dict[str, pd.DataFrame
 
 
 def _insert_rows(con, fresh_frames: list[dict[str, pa.Table | None]]) -> None:
-    """Adds the rows of freshly validated files (_validate's frames) to the _rows_* tables."""
-    for frames in fresh_frames:
-        for name in _BASE_TABLES:
-            if frames[name] is not None and frames[name].num_rows:
-                con.register("_frame", frames[name])
-                con.execute(f"INSERT INTO _rows_{name} SELECT * FROM _frame")
-                con.unregister("_frame")
+    """Adds the rows of freshly validated files (_validate's frames) to the _rows_* tables, one
+    insert per table (an insert per chunk of 50 files cost 0.6 s more at 3,000 files)."""
+    for name in _BASE_TABLES:
+        parts = [frames[name] for frames in fresh_frames if frames[name] is not None and frames[name].num_rows]
+        if parts:
+            # a column a chunk left empty is typed null there, an integer one float where a value
+            # is missing: promoted to one type (the table's own casts it on insert)
+            con.register("_frame", pa.concat_tables(parts, promote_options="permissive"))
+            con.execute(f"INSERT INTO _rows_{name} SELECT * FROM _frame")
+            con.unregister("_frame")
 
 
 # After an edit, observations are numbered as a full build numbers them (in city order): each

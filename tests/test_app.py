@@ -172,6 +172,36 @@ def test_language_from_url():
     assert at.segmented_control(key="lang").value == "en"
 
 
+def _prefetch_twice():
+    import streamlit as st
+
+    from ui import entry
+
+    first = entry.prefetch_chart_library(st.container())
+    second = entry.prefetch_chart_library(st.container())
+    st.write(f"first={first is not None} second={second is not None}")
+
+
+def test_the_chart_library_is_requested_once_per_session():
+    """ui.entry's head start for Plotly's bundle: one empty chart on a session's first run."""
+    at = AppTest.from_function(_prefetch_twice, default_timeout=TIMEOUT).run()
+    assert at.markdown[0].value == "first=True second=False"
+    (spec,) = charts(at)
+    assert spec["data"] == [] and spec["layout"]["height"] == 10
+    at.run()
+    assert at.markdown[0].value == "first=False second=False", "a rerun of the session sends no other"
+    assert not at.get("plotly_chart")
+
+
+@pytest.mark.parametrize("name", ["compare", "indicator"])
+def test_the_chart_library_head_start_is_gone_when_the_page_is_drawn(name):
+    at = app()
+    at.switch_page(f"pages/{name}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    specs = charts(at)
+    assert specs and all(spec["data"] for spec in specs), "only the page's own charts remain"
+
+
 def test_presentation_mode_toggle_is_kept_in_the_url():
     at = app()
     at.switch_page("pages/compare.py").run()

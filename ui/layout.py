@@ -17,7 +17,6 @@ curated text goes into it.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from metrics.problems import CatalogError, Problem
-from ui import colors, frames, render, state, store
+from ui import colors, entry, frames, render, state, store
 from ui.i18n import t
 
 # Page url paths -> their scripts (for st.page_link and the navigation).
@@ -91,48 +90,10 @@ def _open_store(present: bool) -> Any:
         st.stop()
 
 
-_RUN = threading.local()  # per script thread: whether this run came through dashboard.py
-
-
-@contextmanager
-def through_navigation() -> Iterator[None]:
-    """Marks the script run as dashboard.py's (which wraps its `current.run()` in this)."""
-    _RUN.navigated = True
-    try:
-        yield
-    finally:
-        _RUN.navigated = False
-
-
-def _leave_pages_folder_mode() -> None:
-    """Reruns through dashboard.py when Streamlit ran this page as a "pages/ folder" app.
-
-    Streamlit treats an app with a pages/ folder as a multipage app of the old kind until the
-    entry script has called st.navigation once in the process (PagesManager.uses_pages_directory,
-    cleared by st.navigation). Until then a deep link such as /compare on a fresh server runs
-    pages/compare.py alone, without the entry script's navigation and sidebar. Whether this run
-    came through dashboard.py is known per run (`through_navigation`), not from the process-wide
-    flag, so that every one of several first visitors arriving together is rerun through the
-    navigation, not only the first: clearing the flag makes the rerun execute dashboard.py,
-    whose st.navigation resolves the same url path. A page run on its own as the app's main
-    script (AppTest of pages/x.py) is left alone.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    if getattr(_RUN, "navigated", False):
-        return
-    ctx = get_script_run_ctx()
-    main = getattr(ctx, "main_script_path", "") or ""
-    if main.endswith("dashboard.py"):
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 @contextmanager
 def page(path: str, title_key: str) -> Iterator[View]:
     """Frames a page: see the module docstring."""
-    _leave_pages_folder_mode()
+    entry.leave_pages_folder_mode()  # the page scripts call it first; here for any other caller
     lang = state.lang()
     present = state.present()
     data = _open_store(present)
