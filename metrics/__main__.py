@@ -7,8 +7,9 @@ build --cache [DIR]           prebuild the snapshot the dashboard reads (metrics
 export --format csv|json --out PATH|-
                               one row per observation, documented columns first
 bench --cities N [--json]     synthetic cities: parse floor, full validate-and-load, page queries
-draft ARTICLE --out PATH|-    propose observations from an article (see metrics/draft.py)
+draft ARTICLE --out PATH|-    propose observations from an article (see metrics/draft/)
 new-city ID                   a commented template city file
+draft-eval [--json]           measure the draft on the curated cities
 messages                      every problem code with its example, in English and Chinese
 """
 
@@ -17,13 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
 
 import duckdb
 
-from metrics import cache, draft, load, messages, queries, yamlio
+from metrics import cache, draft, load, messages, preview, queries, yamlio
 from metrics.problems import Problem
 
 
@@ -164,6 +166,97 @@ def cmd_bench(args) -> int:
     return 0
 
 
+def _fail(where: str, message: str) -> int:
+    print(f"{where}:1:1: {message}", file=sys.stderr)
+    return 2
+
+
+def read_article(path: Path) -> str:
+    """Reads an article file as UTF-8; raises ValueError (UploadError) with a message for an editor."""
+    return preview.decode_upload(path.read_bytes(), preview.MAX_ARTICLE_BYTES, "file")
+
+
+def _write(text: str, out: str) -> str | None:
+    """Writes to a file or standard output; returns an error message instead of raising."""
+    if out == "-":
+        sys.stdout.write(text)
+        return None
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return f"cannot write the output: {yamlio.os_reason(exc)}; expected a path in an existing folder, or -"
+    return None
+
+
+def cmd_draft(args) -> int:
+    path = Path(args.article)
+    try:
+        raw = read_article(path)
+    except OSError as exc:
+        return _fail(args.article, f"cannot read the article: {yamlio.os_reason(exc)}")
+    except ValueError as exc:
+        return _fail(args.article, str(exc))
+    if args.city and not re.fullmatch(r"[a-z][a-z0-9_]*", args.city):
+        return _fail(
+            "--city", f"'{args.city}' is not a city id; expected lower-case letters, digits and _, e.g. suqian"
+        )
+    try:
+        catalog = load.load_catalog(_data_dir(args) / "catalog.yaml")
+    except load.CatalogError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    result = draft.draft(raw, catalog)
+    text = (
+        draft.to_csv(result)
+        if args.format == "csv"
+        else draft.to_yaml(result, catalog, args.city, path.name, args.lang)
+    )
+    problem = _write(text, args.out)
+    if problem:
+        return _fail(args.out, problem)
+    n_ind = sum(1 for c in result.candidates if c.indicator)
+    print(
+        f"{len(result.candidates)} candidate(s), {n_ind} with a suggested indicator, "
+        f"{len(result.skipped)} number(s) left out" + ("" if args.out == "-" else f"; wrote {args.out}"),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_new_city(args) -> int:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", args.id):
+        return _fail(
+            "new-city", f"'{args.id}' is not a city id; expected lower-case letters, digits and _, e.g. suqian"
+        )
+    out = args.out or str(_data_dir(args) / "cities" / f"{args.id}.yaml")
+    if out != "-" and Path(out).exists():
+        return _fail(out, "the file exists already; choose another id or --out")
+    problem = _write(draft.city_template(args.id), out)
+    if problem:
+        return _fail(out, problem)
+    if out != "-":
+        print(f"wrote {out}; fill in every null, then run python -m metrics validate {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_draft_eval(args) -> int:
+    try:
+        dataset = load.load_all(_data_dir(args))
+    except load.CatalogError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    for problem in dataset.problems:
+        print(problem, file=sys.stderr)
+    try:
+        evaluation = draft.evaluate(dataset, args.reports)
+    except ValueError as exc:
+        return _fail("--reports", str(exc))
+    print(evaluation.describe())
+    if args.json:
+        print(json.dumps(evaluation.figures()))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__.splitlines()[0])
     parser.add_argument("--data", help="data folder (default: the project's data/)")
@@ -202,7 +295,25 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
     p.set_defaults(func=cmd_bench)
 
-    draft.register_commands(sub)
+    p = sub.add_parser("draft", help="propose observations from an article, as a city file to edit or CSV")
+    p.add_argument("article", help="the article as a UTF-8 text file")
+    p.add_argument("--city", help="city id (lower-case pinyin, e.g. suqian)")
+    p.add_argument("--format", choices=["yaml", "csv"], default="yaml")
+    p.add_argument("--out", required=True, help="PATH, or - for standard output")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the YAML's comments (zh: 中文)")
+    p.set_defaults(func=cmd_draft)
+
+    p = sub.add_parser("new-city", help="write a commented template city file")
+    p.add_argument("id", help="city id (lower-case pinyin, e.g. suqian)")
+    p.add_argument("--out", help="PATH or - (default: data/cities/ID.yaml; never overwrites)")
+    p.set_defaults(func=cmd_new_city)
+
+    p = sub.add_parser("draft-eval", help="measure the draft on the curated cities")
+    p.add_argument(
+        "--reports", nargs="+", metavar="ID", help="only these report ids (a fixed set; default: every report)"
+    )
+    p.add_argument("--json", action="store_true", help="print a JSON summary as the last line")
+    p.set_defaults(func=cmd_draft_eval)
 
     args = parser.parse_args(argv)
     try:

@@ -22,6 +22,7 @@ import pytest
 from metrics import draft as D
 from metrics import load, messages, yamlio
 from metrics.__main__ import main
+from metrics.draft import candidates, output, suggestion
 from metrics.text import SourceText
 
 DATA = Path(__file__).resolve().parent / "fixtures" / "dashboard"  # the frozen snapshot, not data/
@@ -335,15 +336,17 @@ def test_drafted_quotes_and_numbers_pass_the_validator(city_id, report_id, catal
     assert result.candidates
     lines = [header, "observations:"]
     for n, c in enumerate(result.candidates):
-        indicator = c.indicator or next(i for i, ind in catalog.indicators.items() if D._fits(ind, c.unit_as_written))
+        indicator = c.indicator or next(
+            i for i, ind in catalog.indicators.items() if suggestion._fits(ind, c.unit_as_written)
+        )
         unit = c.unit_as_written or catalog.indicators[indicator].measure_word.zh
         lines += [
             f"  - indicator: {indicator}",
             f"    value: {c.value_as_written}",
-            f"    unit: {D._q(unit)}",
+            f"    unit: {output._q(unit)}",
             f"    qualifier: {c.qualifier}",
             f"    report: {report_id}",
-            f"    quote: {D._q(c.quote)}",
+            f"    quote: {output._q(c.quote)}",
             f"    breakdown: {{zh: part{n}, en: part{n}}}",
         ]
         if catalog.indicators[indicator].by_level:  # honours name their level (the editor adds it)
@@ -372,8 +375,8 @@ def test_csv_columns_and_rows(catalog):
     "text", ["受益群众2.6万余人", "a: b", "#x", "宿迁 ", '说"好"', "{x}", "123", "true", "培训,宣讲"]
 )
 def test_yaml_scalars_read_back_unchanged(text):
-    assert yamlio.parse(f"k: {D._q(text)}\n").data["k"] == text
-    assert yamlio.parse(f"k: {{zh: {D._q(text, True)}}}\n").data["k"]["zh"] == text
+    assert yamlio.parse(f"k: {output._q(text)}\n").data["k"] == text
+    assert yamlio.parse(f"k: {{zh: {output._q(text, True)}}}\n").data["k"]["zh"] == text
 
 
 # --- the template and the command line -------------------------------------------------------
@@ -514,7 +517,7 @@ def test_quotes_are_bounded_clauses_that_never_split_a_number(megabyte_draft):
     _, result = megabyte_draft
     assert max(len(c.quote) for c in result.candidates) <= D.MAX_CLAUSE
     text = "帮扶" * 100 + "123456789" * 30 + "户"
-    spans = D._bounded(text, [(0, len(text))])
+    spans = candidates._bounded(text, [(0, len(text))])
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
     assert all(e - s <= D.MAX_CLAUSE for s, e in spans)
     assert all(s == e2 for (_, e2), (s, _) in itertools.pairwise(spans))

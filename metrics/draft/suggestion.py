@@ -1,0 +1,136 @@
+"""Suggesting an indicator for a number: the catalog's keywords found in the text around it,
+weighed by distance and by how often the article repeats them, and the units each indicator takes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from metrics import schema
+from metrics.units import parse_unit
+
+# A suggestion below this confidence is left empty: the editor chooses (see docs/draft.md for
+# how often suggestions above it are right on the seed articles).
+MIN_CONFIDENCE = 0.4
+
+
+def _fits(indicator: schema.Indicator, unit: str) -> bool:
+    """Whether a unit as written fits an indicator (money, percent, or an accepted measure word)."""
+    if indicator.unit == "yuan":
+        return parse_unit(unit)[1] == "元" if unit else False
+    if indicator.unit == "percent":
+        return unit == "%"
+    if not unit:
+        return True
+    return parse_unit(unit)[1] in indicator.accepts
+
+
+@dataclass(frozen=True)
+class KeywordIndex:
+    """The catalog's keywords, indexed once per draft: by first character, and to their indicators."""
+
+    by_first: dict[str, tuple[str, ...]]
+    indicators: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, catalog: schema.Catalog) -> KeywordIndex:
+        by_first: dict[str, list[str]] = {}
+        indicators: dict[str, list[str]] = {}
+        for indicator_id, indicator in catalog.indicators.items():
+            for keyword in indicator.keywords:
+                if keyword not in indicators:
+                    by_first.setdefault(keyword[0], []).append(keyword)
+                indicators.setdefault(keyword, []).append(indicator_id)
+        return cls({c: tuple(ks) for c, ks in by_first.items()}, {k: tuple(v) for k, v in indicators.items()})
+
+    def find(self, text: str) -> tuple[tuple[tuple[int, str], ...], int]:
+        """Every keyword occurrence in text as (offset, keyword), a keyword's occurrences not
+        overlapping each other (as repeated `str.find` gives them), and the steps taken."""
+        hits: list[tuple[int, str]] = []
+        free_from: dict[str, int] = {}
+        work = len(text)
+        for i, ch in enumerate(text):
+            group = self.by_first.get(ch)
+            if group is None:
+                continue
+            work += len(group)
+            for keyword in group:
+                if text.startswith(keyword, i) and free_from.get(keyword, 0) <= i:
+                    hits.append((i, keyword))
+                    free_from[keyword] = i + len(keyword)
+        return tuple(hits), work
+
+
+@dataclass(frozen=True)
+class Context:
+    """Text around a number: the clause holding it (anchor = the number's offset in it) or a
+    neighbouring clause of the same sentence (anchor None), with a weight. `hits` are the
+    keywords found in it (KeywordIndex.find), when the caller has found them already."""
+
+    text: str
+    weight: float
+    anchor: int | None = None
+    hits: tuple[tuple[int, str], ...] | None = None
+
+
+def suggest_indicator(
+    catalog: schema.Catalog,
+    unit: str,
+    contexts: list[Context],
+    rarity: dict[str, float] | None = None,
+    index: KeywordIndex | None = None,
+) -> tuple[str, float | None, tuple[str, ...]]:
+    """Scores the indicators that take the unit by their keywords in the text around the number.
+
+    A keyword hit counts its length times the context's weight; in the clause holding the number
+    it counts more the nearer it is (Chinese writes the thing counted right before or after the
+    number: 建成驿站72个, 为2000余名儿童). `rarity` scales keywords down that recur all over the
+    article (活动). Hits of other indicators' keywords in the same category add a quarter, so
+    "乳腺癌" beside "争取资金75万元" leans to the health funds. Returns (indicator or "",
+    confidence or None, alternatives).
+    """
+    return _suggest(catalog, unit, contexts, rarity or {}, index or KeywordIndex.of(catalog))[0]
+
+
+def _suggest(
+    catalog: schema.Catalog, unit: str, contexts: list[Context], rarity: dict[str, float], index: KeywordIndex
+) -> tuple[tuple[str, float | None, tuple[str, ...]], int]:
+    """suggest_indicator, and the steps it took (hits weighed and indicators scored)."""
+    work = 0
+    hits: dict[str, float] = {}
+    for ctx in contexts:
+        found = ctx.hits
+        if found is None:
+            found, steps = index.find(ctx.text)
+            work += steps
+        for at, keyword in found:
+            near = 1.0
+            if ctx.anchor is not None:
+                distance = max(0, ctx.anchor - (at + len(keyword)), at - ctx.anchor)
+                near = 1.0 / (1.0 + distance / 12)
+            weight = len(keyword) * ctx.weight * near * rarity.get(keyword, 1.0)
+            for indicator_id in index.indicators[keyword]:
+                hits[indicator_id] = hits.get(indicator_id, 0.0) + weight
+            work += 1 + len(index.indicators[keyword])
+    by_category: Counter[str] = Counter()
+    for indicator_id, score in hits.items():
+        by_category[indicator_id.split(".")[0]] += score
+    scores = {}
+    for indicator_id, own in hits.items():
+        indicator = catalog.indicators[indicator_id]
+        work += 1
+        if own <= 0 or not _fits(indicator, unit):
+            continue
+        category = by_category[indicator_id.split(".")[0]] - own
+        bonus = 0.5 if indicator.measure_word and unit and parse_unit(unit)[1] == indicator.measure_word.zh else 0.0
+        scores[indicator_id] = own + 0.25 * category + bonus
+    if not scores:
+        return ("", None, ()), work
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    best, s1 = ranked[0]
+    s2 = ranked[1][1] if len(ranked) > 1 else 0.0
+    confidence = round(s1 / (s1 + s2 + 1.0), 2)
+    alternatives = tuple(i for i, _ in ranked[1:4])
+    if confidence < MIN_CONFIDENCE:
+        return ("", None, tuple(i for i, _ in ranked[:4])), work
+    return (best, confidence, alternatives), work
