@@ -157,7 +157,9 @@ class StreamlitServer:
             self.process.wait(timeout=10)
 
     def __enter__(self) -> StreamlitServer:
-        return self.start()
+        # `with StreamlitServer(...).start(timeout=...) as server:` must not start a second
+        # process (the first would outlive the block and load the machine: seen in the benchmark)
+        return self if self.process is not None else self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()

@@ -62,3 +62,21 @@ def test_cli_bench_json_is_the_last_line(capsys):
     assert summary["cities"] == 2 and summary["observations"] == 50
     assert summary["parse_floor_s"] > 0 and summary["build_s"] > 0 and summary["query_median_ms"] > 0
     assert lines[0].startswith("synthetic cities:")
+
+
+def test_a_server_started_before_its_with_block_is_not_started_twice(monkeypatch):
+    """`with StreamlitServer(...).start(timeout=...) as server:` (the scale benchmark) once started a
+    second process on entry, and the first outlived the block, loading the measurements after it."""
+    from browser_support import StreamlitServer
+
+    started = []
+    monkeypatch.setattr(StreamlitServer, "start", lambda self, timeout=60.0: started.append(self) or self)
+    monkeypatch.setattr(StreamlitServer, "stop", lambda self: None)
+    server = StreamlitServer("dashboard.py")
+    server.start(timeout=5)
+    server.process = object()  # what start() leaves: the running process
+    with server as entered:
+        assert entered is server
+    assert started == [server], "started once, by the explicit call"
+    with StreamlitServer("dashboard.py") as fresh:
+        assert started[-1] is fresh, "a server not yet started is started on entry"

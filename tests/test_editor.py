@@ -164,6 +164,39 @@ def test_build_then_validate_errors_with_lines_then_preview_and_download(downloa
     assert not (DATA / "sources" / "ceshi-2024.txt").exists()
 
 
+def test_a_problem_takes_the_editor_to_its_line_where_the_line_is_fixed():
+    at = _paste_article(_app())
+    at.button(key="editor_build").click().run()
+    text = at.text_area(key=editor.YAML).value
+    lines = text.split("\n")
+    problems = _problems(at)
+    goto = at.selectbox(key=f"{editor.YAML}_goto")
+    assert len(goto.options) == len(problems), "every located problem can be gone to"
+    target = next(i for i, line in enumerate(problems.iloc[:, 0]) if lines[line - 1].startswith("level: null"))
+    line = int(problems.iloc[target, 0])
+    goto.set_value(target).run()
+    assert any(f"> {line} | {lines[line - 1]}" in c.value for c in at.code), "its lines, the line marked"
+    (box,) = [w for w in at.text_input if w.key.startswith(f"{editor.YAML}_line_")]
+    assert box.value == lines[line - 1] and box.label == f"第 {line} 行"
+    box.set_value(lines[line - 1].replace("level: null", "level: prefecture", 1)).run()
+    at.button(key=f"{editor.YAML}_apply_line").click().run()
+    assert not at.exception
+    fixed = at.text_area(key=editor.YAML).value.split("\n")
+    assert fixed[line - 1].startswith("level: prefecture  # REVIEW")
+    assert fixed[: line - 1] == lines[: line - 1] and fixed[line:] == lines[line:], "the other lines as they were"
+    after = _problems(at)
+    assert after is not None and len(after) == len(problems) - 1 and line not in set(after.iloc[:, 0])
+
+
+def test_line_context_marks_the_line_and_the_column_in_display_width():
+    text = "a: 1\nname: {zh: 测试市, en: x}\nb: 2\nc: 3"
+    shown = editor.line_context(text, 2, 15).split("\n")
+    assert shown[0] == "  1 | a: 1" and shown[1] == "> 2 | name: {zh: 测试市, en: x}"
+    # column 15 is the "," after 测试市: three Chinese characters take two columns each
+    assert shown[2].index("^") == len("> 2 | ") + len("name: {zh: ") + 6
+    assert shown[3:] == ["  3 | b: 2", "  4 | c: 3"]
+
+
 def test_build_asks_before_it_replaces_a_file_edited_by_hand():
     at = _paste_article(_app())
     at.button(key="editor_build").click().run()
@@ -217,6 +250,25 @@ def test_a_proposed_indicator_is_checked_and_located():
         _, _, problems = preview.propose_indicator(text, catalog)
         assert problems and words in problems[0].message, (words, problems)
         assert re.search("[\u4e00-\u9fff]", problems[0].body("zh")), problems[0].message
+
+
+def test_a_proposal_is_checked_once_per_text_not_once_per_reader(monkeypatch):
+    checked: list[str] = []
+    original = preview.propose_indicator
+
+    def counting(text, catalog):
+        checked.append(text)
+        return original(text, catalog)
+
+    monkeypatch.setattr(preview, "propose_indicator", counting)
+    at = _app()
+    at.text_area(key=editor.INDICATOR).set_value(PROPOSAL).run()
+    assert not at.exception and any("employment.product_kinds" in s.value for s in at.success)
+    assert checked == [PROPOSAL], "the candidate table and the proposal's section share one check"
+    at.run()
+    assert checked == [PROPOSAL], "a rerun with the same text checks nothing again"
+    at.text_area(key=editor.INDICATOR).set_value(PROPOSAL.replace("特色产品", "特色农产品")).run()
+    assert len(checked) == 2, "a changed text is checked again"
 
 
 def test_a_city_file_using_a_proposed_indicator_validates_and_previews_with_it():

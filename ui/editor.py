@@ -14,6 +14,7 @@ import hashlib
 import re
 import secrets
 import threading
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -42,6 +43,7 @@ _YAML_NAME = "_editor_yaml_name"  # the uploaded city file's name, for the id ch
 _UPLOAD_ERROR = "_editor_upload_error"
 _PREVIEW_DIGEST = "_editor_preview_digest"
 _PREVIEW_STOPPED = "_editor_preview_stopped"  # digest of the file whose preview the editor ended
+_PROPOSAL = "_editor_proposal"  # (text, catalog, propose_indicator's answer): _proposal
 
 STRINGS: dict[str, tuple[str, str]] = {
     "intro": (
@@ -133,6 +135,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "problems": ("{n} 处问题。按行号修改后再校验：", "{n} problems. Fix them by line number, then check again:"),
     "lines": ("带行号查看城市文件", "The city file with line numbers"),
+    "goto.label": ("转到问题所在行", "Go to a problem's line"),
+    "goto.option": ("第 {line} 行第 {col} 列：{message}", "Line {line}, column {col}: {message}"),
+    "goto.line": ("第 {line} 行", "Line {line}"),
+    "goto.apply": ("改好这一行", "Apply to the file"),
+    "goto.help": (
+        "在这里修改这一行，改动写回上面的文本并立即重新校验。",
+        "Edit the line here: the change goes into the text above and is checked at once.",
+    ),
     "preview.header": ("③ 预览与下载", "3. Preview and download"),
     "preview.on": (
         "预览已开启：分类对比、城市档案等页面现在包含「{city}」（仅本次会话可见，未保存）。",
@@ -413,9 +423,76 @@ def article_segments(body: str, spans: list[tuple[int, int, str]]) -> list[tuple
     return segments
 
 
-def _show_problems(heading: str, problems: list[load.Problem]) -> None:
+def _show_problems(heading: str, problems: list[load.Problem], text_key: str | None = None) -> None:
     st.error(heading, icon=":material/error:")
     st.table(problem_frame(problems), hide_index=True, border="horizontal")  # whole messages, wrapped
+    if text_key is not None:
+        _line_editor(problems, text_key)
+
+
+# A problem's place shown with this many lines on either side.
+_CONTEXT_LINES = 2
+_OPTION_CHARS = 90  # a problem's message in the chooser (the table above has it whole)
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in a monospaced font: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def line_context(text: str, line: int, col: int | None) -> str:
+    """The lines around `line` of `text`, numbered, the line marked and a caret under `col`."""
+    lines = text.split("\n")
+    lo, hi = max(1, line - _CONTEXT_LINES), min(len(lines), line + _CONTEXT_LINES)
+    digits = len(str(hi))
+    out = []
+    for n in range(lo, hi + 1):
+        out.append(f"{'>' if n == line else ' '} {n:>{digits}} | {lines[n - 1]}")
+        if n == line and col:
+            out.append(" " * (digits + 5 + _width(lines[n - 1][: col - 1])) + "^")
+    return "\n".join(out)
+
+
+def _replace_line(text_key: str, line: int, input_key: str) -> None:
+    """The line editor's button: the edited line goes into the text, in place of line `line`."""
+    lines = (st.session_state.get(text_key) or "").split("\n")
+    if 1 <= line <= len(lines):
+        lines[line - 1] = st.session_state.get(input_key, lines[line - 1])
+        _set_text(text_key, "\n".join(lines))
+
+
+def _line_editor(problems: list[load.Problem], text_key: str) -> None:
+    """Each problem takes the editor to its line (a text area has no cursor to move): the editor
+    picks a problem, sees its lines with the place marked, and edits that line here."""
+    text = st.session_state.get(text_key) or ""
+    count = text.count("\n") + 1
+    located = [p for p in problems if p.line and 1 <= p.line <= count]
+    if not located:
+        return
+    lang = state.lang()
+
+    def option(i: int) -> str:
+        message = located[i].body(lang)
+        short = message if len(message) <= _OPTION_CHARS else message[: _OPTION_CHARS - 1] + "…"
+        return t("goto.option", line=located[i].line, col=located[i].col, message=short)
+
+    chosen = located[st.selectbox(t("goto.label"), range(len(located)), format_func=option, key=f"{text_key}_goto")]
+    st.code(line_context(text, chosen.line, chosen.col), language=None)
+    # keyed by the text and the line: after any change the box holds the line as it now reads
+    input_key = f"{text_key}_line_{_digest(text)[:12]}_{chosen.line}"
+    st.text_input(
+        t("goto.line", line=chosen.line),
+        value=text.split("\n")[chosen.line - 1],
+        key=input_key,
+        help=t("goto.help"),
+    )
+    st.button(
+        t("goto.apply"),
+        icon=":material/edit:",
+        on_click=_replace_line,
+        args=(text_key, chosen.line, input_key),
+        key=f"{text_key}_apply_line",
+    )
 
 
 def problem_frame(problems: list[load.Problem]) -> pd.DataFrame:
@@ -577,8 +654,19 @@ def proposed_catalog():
     catalog = saved_dataset().catalog
     _restore(INDICATOR)
     text = st.session_state.get(INDICATOR) or ""
-    extended = preview.propose_indicator(text, catalog)[0] if text.strip() else None
+    extended = _proposal(text, catalog)[0] if text.strip() else None
     return extended or catalog
+
+
+def _proposal(text: str, catalog):
+    """preview.propose_indicator(text, catalog), once per text and catalog: the candidate table
+    and the proposal's own section both read it in a run, and most reruns leave it unchanged.
+    The kept answer holds its catalog, so `is` compares the very object."""
+    kept = st.session_state.get(_PROPOSAL)
+    if kept is None or kept[0] != text or kept[1] is not catalog:
+        kept = (text, catalog, preview.propose_indicator(text, catalog))
+        st.session_state[_PROPOSAL] = kept
+    return kept[2]
 
 
 def indicator_section():
@@ -600,9 +688,9 @@ def indicator_section():
         text = _keep(INDICATOR)
         if not text.strip():
             return catalog, ""
-        extended, indicator_id, problems = preview.propose_indicator(text, catalog)
+        extended, indicator_id, problems = _proposal(text, catalog)
         if problems:
-            _show_problems(t("indicator.problems", n=len(problems)), problems)
+            _show_problems(t("indicator.problems", n=len(problems)), problems, INDICATOR)
             return catalog, ""
         st.success(t("indicator.valid", id=indicator_id), icon=":material/check_circle:")
         name = f"catalog-{indicator_id}.yaml"
@@ -642,8 +730,8 @@ def city_file_section(view: View, article: str):
             city = None
     right.caption(t("yaml.source", what=t("yaml.source.article") if article else t("yaml.source.saved")))
     if problems:
-        _show_problems(t("problems", n=len(problems)), problems)
-        with st.expander(t("lines"), expanded=True):
+        _show_problems(t("problems", n=len(problems)), problems, YAML)
+        with st.expander(t("lines"), expanded=False):
             st.code(text, language="yaml", line_numbers=True)
         return None, text, catalog, proposal
     st.success(t("valid", n=len(city.observations)), icon=":material/check_circle:")
