@@ -34,10 +34,12 @@ SEED_CITIES = ("changyi", "huaibei", "lianyungang", "suqian", "zibo")
 
 # Measured on that set (python -m metrics --data tests/fixtures/dashboard draft-eval --reports
 # changyi-2023h1 huaibei-2020 lianyungang-2022 suqian-2023 zibo-2024): 169/169 curated observations
-# proposed, 169/189 candidates curated (89.4%), 145/169 with the curated indicator suggested (85.8%).
+# proposed, 169/189 candidates curated (89.4%), 156/169 with the curated indicator suggested (92.3%).
 RECALL_FLOOR = 1.0
 PRECISION_FLOOR = 0.89
-INDICATOR_FLOOR = 0.85
+INDICATOR_FLOOR = 0.92
+# Out of sample (tests/fixtures/draft_eval/, scripts/draft_eval_oos.py): issue 9's aim.
+OOS_INDICATOR_FLOOR = 0.85
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +178,12 @@ def test_proposes(text, value, qualifier, as_written, unit, catalog):
         ("参与率上升2个百分点", "percentage points"),
         ("为1500户家庭每户发放1000元慰问金", "rate"),
         ("人均年增收3000元", "rate"),
+        # plans and targets beside the outcomes
+        ("济南将为妇女儿童办这20件实事项目", "plan"),
+        ("力争培训妇女1000人次", "plan"),
+        ("超出省确定的80%目标覆盖率", "target"),
+        # a web page's furniture
+        ("34来源：济南日报", "page furniture"),
     ],
 )
 def test_leaves_out(text, reason, catalog):
@@ -510,7 +518,10 @@ def test_a_megabyte_without_punctuation_takes_work_linear_in_its_length(megabyte
     tenth = D.draft(text[: len(text) // 10], catalog)
     per_char_tenth = tenth.work / len(tenth.source.normalised)
     assert result.work / characters <= 1.3 * per_char_tenth
-    assert len(result.candidates) > 1000  # the numbers are still found and weighed
+    # the numbers are still found and weighed (the copies of one article repeat its figures: each
+    # figure stays once, its repeats are left out as such)
+    repeats = sum(s.reason == candidates.REPEATED for s in result.skipped)
+    assert len(result.candidates) + repeats > 1000 and len(result.candidates) > 100
 
 
 def test_quotes_are_bounded_clauses_that_never_split_a_number(megabyte_draft):
@@ -571,3 +582,26 @@ def test_the_out_of_sample_evaluation_set_validates_against_the_live_catalog():
     assert curated > 0 and figures["curated"] == curated
     assert 0 <= figures["proposed"] <= curated and figures["candidates_curated"] <= figures["candidates"]
     assert figures["unmatched"] == figures["candidates"] - figures["candidates_curated"]
+    assert figures["recall"] == 1.0 and figures["indicator_match"] >= OOS_INDICATOR_FLOOR, run.stdout
+
+
+def test_a_definition_word_suggests_its_indicator_where_no_keyword_is_written(catalog):
+    """发放宣传海报: no keyword of the catalog, but 海报 is in the definition of the publicity
+    materials (and 普法, in its note that legal materials are counted elsewhere, is not)."""
+    assert "海报" not in "".join(k for i in catalog.indicators.values() for k in i.keywords)
+    (candidate,) = _candidates("发放宣传海报2万余份", catalog)
+    assert candidate.indicator == "outreach.materials_distributed"
+    vocabulary = suggestion.KeywordIndex.of(catalog).vocabulary
+    assert "outreach.materials_distributed" in {i for i, _ in vocabulary["海报"]}
+    assert "outreach.materials_distributed" not in {i for i, _ in vocabulary["普法"]}
+    assert "rights.legal_materials" in {i for i, _ in vocabulary["普法"]}
+
+
+def test_a_figure_repeated_by_a_heading_is_one_candidate_but_a_list_keeps_its_parts(catalog):
+    text = "◆去年安置妇女就业20.14万人次\n深化巾帼家政培训，安置妇女就业20.14万人次。\n"
+    result = D.draft(text, catalog)
+    (kept,) = [c for c in result.candidates if c.written == "20.14万人次"]
+    assert kept.start > text.index("\n"), "the sentence's, not the heading's"
+    assert [s.reason for s in result.skipped if s.written == "20.14万人次"] == [candidates.REPEATED]
+    parts = D.draft("建成儿童友好场馆5个、儿童友好公园5个。", catalog).candidates
+    assert [c.written for c in parts] == ["5个", "5个"], "one sentence's list: both parts stay"

@@ -63,6 +63,7 @@ _NOT_A_COUNT_AFTER = (
     ("佳", "a rank (十佳)"),
     ("强", "a rank (500强)"),
     ("倍", "a multiple, not a level"),
+    ("来源", "page furniture (来源: a count beside a web page's source line)"),
 )
 # After a measure word: "3个月" is a duration, "2个百分点" a change.
 _NOT_A_COUNT_AFTER_UNIT = (
@@ -73,6 +74,9 @@ _NOT_A_COUNT_AFTER_UNIT = (
     ("个季度", "a duration"),
     ("个百分点", "a change in percentage points, not a level"),
 )
+# A plan or a target stated beside the outcomes: 将为妇女儿童办这20件实事, 力争, 预计 (将近 is a
+# qualifier, not a plan).
+_PLAN_BEFORE = re.compile(r"将(?!近)|力争|预计")
 _RATE_BEFORE = re.compile(r"(每(?!年)|人均|户均|平均|场均|月均)[\u4e00-\u9fff]{0,4}$")
 _CHANGE_BEFORE = re.compile(r"(增长|下降|提高|提升|增加|减少|上升|降低|同比|环比|增幅|降幅|增速)[了达为至到约近]{0,2}$")
 _RANK_BEFORE = re.compile(r"(?<![目此之当提年日以])前$|排名$|排第$|位列$|位居$")
@@ -294,6 +298,10 @@ def _skip_reason(
         return "a rate per head, household or period (每户, 人均), not a total"
     if m.unit == "%" and _CHANGE_BEFORE.search(before):
         return "a percent change, not a level"
+    if _PLAN_BEFORE.search(before):
+        return "a plan or a target, not an outcome (将, 力争, 预计)"
+    if text.startswith("目标", m.end) or text.startswith("目标", num_end):
+        return "a target, not an outcome (…目标)"
     if not m.unit:
         if not arabic:
             return "no measure word after a Chinese numeral"
@@ -389,6 +397,7 @@ def draft(raw: str, catalog: schema.Catalog, should_stop=None) -> Draft:
         clause_hits.append(found)
         work += steps
     rarity = _rarity(clause_hits)
+    sentence_of_candidate: list[int] = []  # the sentence of each candidate (_drop_repeats)
     for ci, clause in enumerate(clauses):
         if should_stop is not None and ci % 64 == 0 and should_stop():
             raise DraftStopped()
@@ -426,6 +435,7 @@ def draft(raw: str, catalog: schema.Catalog, should_stop=None) -> Draft:
                         Context(text[clauses[cj][0] : clauses[cj][1]], 0.5 ** abs(cj - ci), None, clause_hits[cj])
                     )
             unit = m.unit_as_written
+            sentence_of_candidate.append(sentence_of[ci])
             (indicator, confidence, alternatives), steps = _suggest(catalog, unit, contexts, rarity, index)
             work += steps + sum(len(c.text) for c in contexts)
             result.candidates.append(
@@ -444,5 +454,29 @@ def draft(raw: str, catalog: schema.Catalog, should_stop=None) -> Draft:
                     note="" if m.unit else "the article writes no measure word after this number",
                 )
             )
+    _drop_repeats(result, sentence_of_candidate)
     result.work = work
     return result
+
+
+REPEATED = "the same number again, for the same indicator (a heading or a summary repeating a sentence)"
+
+
+def _drop_repeats(result: Draft, sentence_of: list[int]) -> None:
+    """An article that repeats a figure (its heading ◆去年安置妇女就业20.14万人次, then the sentence)
+    gives one candidate: of those with the same value, qualifier, measure word and suggested
+    indicator in different sentences, the last stays (a heading or a lead comes before the
+    sentence it sums up); the others are left out, saying why. In one sentence they are parts of
+    a list (儿童友好场馆5个、儿童友好公园5个), and all stay."""
+    groups: dict[tuple, list[int]] = {}
+    for i, c in enumerate(result.candidates):
+        if c.indicator:
+            groups.setdefault((c.value, c.qualifier, c.unit_as_written, c.indicator), []).append(i)
+    drop = set()
+    for members in groups.values():
+        last = sentence_of[members[-1]]
+        drop.update(i for i in members[:-1] if sentence_of[i] != last)
+    for i in sorted(drop):
+        c = result.candidates[i]
+        result.skipped.append(Skipped(c.written, REPEATED, c.start, c.end))
+    result.candidates = [c for i, c in enumerate(result.candidates) if i not in drop]

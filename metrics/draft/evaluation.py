@@ -18,6 +18,9 @@ class CityScore:
     indicator_right: int  # proposed curated observations whose suggested indicator is theirs
     suggested: int  # proposed curated observations with any suggestion
     missed: list[str] = field(default_factory=list)
+    # proposed curated observations whose suggestion is another indicator, or none:
+    # (report id, number as written, curated indicator, suggested indicator or "", quote)
+    wrong: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     # candidates matching no curated observation: (report id, number as written, suggested
     # indicator or "", quote), for a person to judge (dates, ordinals, outcomes left out)
     unmatched: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -84,6 +87,10 @@ class Evaluation:
         if missed:
             lines.append("missed:")
             lines += [f"  {m}" for m in missed]
+        wrong = [w for c in self.cities for w in c.wrong]
+        if wrong:
+            lines.append("suggested another indicator (curated -> suggested):")
+            lines += [f"  {r}: {n} {cur} -> {sug or 'no suggestion'} in {q}" for r, n, cur, sug, q in wrong]
         return "\n".join(lines)
 
 
@@ -135,6 +142,8 @@ def evaluate(dataset, report_ids=None) -> Evaluation:
                 if best.indicator:
                     score.suggested += 1
                     score.indicator_right += best.indicator == obs.indicator
+                if best.indicator != obs.indicator:
+                    score.wrong.append((report_id, best.written, obs.indicator, best.indicator or "", obs.quote))
             score.candidates += len(result.candidates)
             score.candidates_curated += len(matched)
             score.unmatched += [

@@ -3,8 +3,10 @@ weighed by distance and by how often the article repeats them, and the units eac
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from metrics import schema
 from metrics.units import parse_unit
@@ -25,12 +27,53 @@ def _fits(indicator: schema.Indicator, unit: str) -> bool:
     return parse_unit(unit)[1] in indicator.accepts
 
 
+# The vocabulary of an indicator (KeywordIndex.vocabulary): the two-character words of its name,
+# its definition and its keywords, each weighed by how few indicators share it. A definition's
+# note on what is counted elsewhere ("（普法材料另列为“发放普法材料”）") names another indicator,
+# and is left out; so are pairs with a character that says nothing of the thing counted.
+_ELSEWHERE = re.compile(r"[（(][^（）()]*另列[^（）()]*[）)]")
+_PLAIN_CHARS = set("的等和或与及为对其并在中上下各类个名人次场数量")
+_HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
+VOCABULARY_WEIGHT = 0.5  # of a shared pair against a keyword's characters (the best on the seed articles)
+
+
+def _pairs(text: str) -> set[str]:
+    """The two-character words of the Chinese runs of a text, but those of a plain character."""
+    out = set()
+    for run in _HAN.findall(text):
+        for i in range(len(run) - 1):
+            pair = run[i : i + 2]
+            if pair[0] not in _PLAIN_CHARS and pair[1] not in _PLAIN_CHARS:
+                out.add(pair)
+    return out
+
+
+def _vocabulary(catalog: schema.Catalog) -> dict[str, tuple[tuple[str, float], ...]]:
+    """Pair -> ((indicator, weight), ...): the pairs of each indicator's name, definition (without
+    its notes on what is counted elsewhere) and keywords, weighed log(indicators / sharing them)."""
+    own: dict[str, set[str]] = {}
+    for indicator_id, indicator in catalog.indicators.items():
+        definition = _ELSEWHERE.sub("", indicator.definition.zh) if indicator.definition else ""
+        own[indicator_id] = _pairs(" ".join([indicator.name.zh, definition, *indicator.keywords]))
+    sharing = Counter(pair for pairs in own.values() for pair in pairs)
+    n = max(1, len(own))
+    by_pair: dict[str, list[tuple[str, float]]] = {}
+    for indicator_id, pairs in own.items():
+        for pair in pairs:
+            weight = math.log(n / sharing[pair])
+            if weight > 0:
+                by_pair.setdefault(pair, []).append((indicator_id, weight))
+    return {pair: tuple(v) for pair, v in by_pair.items()}
+
+
 @dataclass(frozen=True)
 class KeywordIndex:
-    """The catalog's keywords, indexed once per draft: by first character, and to their indicators."""
+    """The catalog's keywords, indexed once per draft: by first character, and to their
+    indicators; and each indicator's vocabulary (`_vocabulary`), by pair."""
 
     by_first: dict[str, tuple[str, ...]]
     indicators: dict[str, tuple[str, ...]]
+    vocabulary: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, catalog: schema.Catalog) -> KeywordIndex:
@@ -41,7 +84,11 @@ class KeywordIndex:
                 if keyword not in indicators:
                     by_first.setdefault(keyword[0], []).append(keyword)
                 indicators.setdefault(keyword, []).append(indicator_id)
-        return cls({c: tuple(ks) for c, ks in by_first.items()}, {k: tuple(v) for k, v in indicators.items()})
+        return cls(
+            {c: tuple(ks) for c, ks in by_first.items()},
+            {k: tuple(v) for k, v in indicators.items()},
+            _vocabulary(catalog),
+        )
 
     def find(self, text: str) -> tuple[tuple[tuple[int, str], ...], int]:
         """Every keyword occurrence in text as (offset, keyword), a keyword's occurrences not
@@ -112,6 +159,20 @@ def _suggest(
             for indicator_id in index.indicators[keyword]:
                 hits[indicator_id] = hits.get(indicator_id, 0.0) + weight
             work += 1 + len(index.indicators[keyword])
+    # The clause holding the number, read against the indicators' vocabularies: the words of a
+    # definition reach numbers whose article uses none of the keywords (海报 for the posters).
+    for ctx in contexts:
+        if ctx.anchor is None:
+            continue
+        for i in range(len(ctx.text) - 1):
+            shared = index.vocabulary.get(ctx.text[i : i + 2])
+            if shared is None:
+                continue
+            distance = max(0, ctx.anchor - (i + 2), i - ctx.anchor)
+            near = 1.0 / (1.0 + distance / 12)
+            for indicator_id, weight in shared:
+                hits[indicator_id] = hits.get(indicator_id, 0.0) + VOCABULARY_WEIGHT * weight * ctx.weight * near
+            work += 1 + len(shared)
     by_category: Counter[str] = Counter()
     for indicator_id, score in hits.items():
         by_category[indicator_id.split(".")[0]] += score
