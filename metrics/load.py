@@ -688,7 +688,7 @@ SELECT
     g.report_id IN (SELECT report_id FROM latest_reports) AS latest,
     CASE WHEN f.per_capita AND NOT f.since_unknown THEN g.value / f.population * 100000 END AS per_100k
 FROM g JOIN observations_full f ON f.observation_id = g.first_id
-ORDER BY g.city_id, g.indicator_id, g.report_id;
+ORDER BY g.city_id, g.indicator_id, g.report_id, g.period_start, g.period_end, g.tally, g.scope_zh, g.level;
 
 -- The same rows in indicator order, for the page that ranks every city on one indicator: its
 -- rows lie together here (in city order they are spread over the whole table, and reading a few

@@ -674,9 +674,7 @@ _DRAFT_REASONS = {
     "a plan or a target, not an outcome (将, 力争, 预计)": "计划或目标，不是成效（将、力争、预计）",
     "a target, not an outcome (…目标)": "目标值，不是成效（…目标）",
     "page furniture (来源: a count beside a web page's source line)": "网页版面信息（“来源”旁的数字）",
-    "the same number again, for the same indicator (a heading or a summary repeating a sentence)": (
-        "同一指标的同一数字再次出现（标题或摘要重复正文的句子），只保留正文一处"
-    ),
+    "a heading repeating a figure of the text (the sentence's is proposed)": "标题重复正文中的数字（只提出正文句子中的那一处）",
 }
 
 

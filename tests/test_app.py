@@ -200,6 +200,7 @@ def test_the_chart_library_head_start_is_gone_when_the_page_is_drawn(name):
     assert not at.exception, [e.value for e in at.exception]
     specs = charts(at)
     assert specs and all(spec["data"] for spec in specs), "only the page's own charts remain"
+    assert at.session_state["_chart_library_requested"], "dashboard.py sent the head start"
 
 
 def test_presentation_mode_toggle_is_kept_in_the_url():

@@ -188,6 +188,27 @@ def test_a_problem_takes_the_editor_to_its_line_where_the_line_is_fixed():
     assert after is not None and len(after) == len(problems) - 1 and line not in set(after.iloc[:, 0])
 
 
+def test_a_line_edit_is_not_applied_to_a_text_changed_meanwhile():
+    at = _paste_article(_app())
+    at.button(key="editor_build").click().run()
+    text = at.text_area(key=editor.YAML).value
+    (box,) = [w for w in at.text_input if w.key.startswith(f"{editor.YAML}_line_")]
+    box.set_value("id: something_else")
+    changed = "# a line added on top\n" + text
+    at.text_area(key=editor.YAML).set_value(changed)
+    at.button(key=f"{editor.YAML}_apply_line").click().run()  # both in one rerun
+    assert not at.exception
+    assert at.text_area(key=editor.YAML).value == changed, "line N of another text is another line"
+    assert any("没有写回" in w.value for w in at.warning)
+
+
+def test_lines_are_split_where_the_yaml_reader_splits_them():
+    text = "a: 1\r\nb: 2\rc: 3\u2028d: 4\ne: 5"
+    assert editor._split_lines(text)[::2] == ["a: 1", "b: 2", "c: 3", "d: 4", "e: 5"]
+    assert "".join(editor._split_lines(text)) == text, "the breaks are kept as they were"
+    assert editor.line_context(text, 4, None).split("\n")[2] == "> 4 | d: 4"
+
+
 def test_line_context_marks_the_line_and_the_column_in_display_width():
     text = "a: 1\nname: {zh: 测试市, en: x}\nb: 2\nc: 3"
     shown = editor.line_context(text, 2, 15).split("\n")

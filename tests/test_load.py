@@ -832,3 +832,65 @@ def test_a_broken_header_says_the_quotes_wait_for_it(data_copy):
     assert f"the quotes and numbers of the {n} observations are checked" in problems[0].message
     assert f"这 {n} 条观测值的引文和数字" in problems[0].body("zh")
     assert all(p.pending != "pending_reports" for p in problems[1:])
+
+
+# indicator_values as it was derived before a value of one part skipped the ordered aggregates
+# (load._VIEW): every group aggregated in observation order. The test's reference, not code.
+_ORDERED_AGGREGATES = """
+WITH g AS (
+    SELECT
+        city_id, indicator_id, report_id, period_start, period_end, tally, scope_zh, level,
+        min(observation_id) AS first_id,
+        sum(value) AS value,
+        count(*) AS n_parts,
+        bool_or(breakdown_zh IS NOT NULL) AS is_sum_of_parts,
+        CASE
+            WHEN count(*) = 1 THEN any_value(qualifier)
+            WHEN bool_or(qualifier IN ('nearly', 'about')) THEN 'about'
+            WHEN bool_or(qualifier = 'more_than') THEN 'more_than'
+            ELSE 'exact'
+        END AS qualifier,
+        list(observation_id ORDER BY observation_id) AS observation_ids,
+        list(quote ORDER BY observation_id) AS quotes,
+        list(breakdown_zh ORDER BY observation_id) AS breakdowns_zh,
+        list(breakdown_en ORDER BY observation_id) AS breakdowns_en,
+        list(value ORDER BY observation_id) AS part_values,
+        list(qualifier ORDER BY observation_id) AS part_qualifiers,
+        list(written_word ORDER BY observation_id) AS part_words,
+        CASE WHEN count(DISTINCT written_word) = 1 THEN any_value(written_word) END AS written_word,
+        string_agg(note, '；' ORDER BY observation_id) AS notes,
+        string_agg(note_en, ' ' ORDER BY observation_id) AS notes_en
+    FROM observations_full
+    GROUP BY city_id, indicator_id, report_id, period_start, period_end, tally, scope_zh, level
+)
+SELECT
+    g.city_id, g.indicator_id, g.report_id, g.period_start, g.period_end, g.tally, g.scope_zh, g.level,
+    f.scope_en, f.cumulative, f.since_unknown, f.category_id,
+    g.value, g.n_parts, g.is_sum_of_parts, g.qualifier, g.observation_ids, g.quotes, g.breakdowns_zh,
+    g.breakdowns_en, g.part_values, g.part_qualifiers, g.part_words, g.written_word, g.notes, g.notes_en,
+    f.own_period, f.indicator_zh, f.indicator_en, f.unit_kind, f.measure_word_zh, f.measure_word_en,
+    f.per_capita, f.measure, f.indicator_order, f.category_order, f.city_zh, f.city_en, f.province_zh,
+    f.province_en, f.population, f.population_year, f.population_basis, f.population_verified,
+    f.population_source, f.report_title_zh, f.report_title_en, f.title_by, f.publisher, f.published, f.period_inferred,
+    f.excerpt, f.report_start, f.report_end, f.report_year,
+    g.report_id IN (SELECT report_id FROM latest_reports) AS latest,
+    CASE WHEN f.per_capita AND NOT f.since_unknown THEN g.value / f.population * 100000 END AS per_100k
+FROM g JOIN observations_full f ON f.observation_id = g.first_id
+ORDER BY g.city_id, g.indicator_id, g.report_id
+"""
+
+
+def test_indicator_values_are_those_of_ordered_aggregates_over_every_group(cur):
+    """The single-part shortcut of load._VIEW gives the same rows, values and types as
+    aggregating every group, sums of parts included."""
+    reference = cur.sql(_ORDERED_AGGREGATES).to_arrow_table()
+    derived = cur.sql("SELECT * FROM indicator_values").to_arrow_table()
+    assert derived.schema == reference.schema
+    assert derived.num_rows == reference.num_rows > 0
+    cur.register("_reference", reference)
+    for a, b in (("indicator_values", "_reference"), ("_reference", "indicator_values")):
+        (n,) = cur.execute(f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})").fetchone()
+        assert n == 0, f"rows of {a} not in {b}"
+    assert cur.execute("SELECT count(*) FROM indicator_values WHERE n_parts > 1").fetchone()[0] > 0, (
+        "the fixture has sums of parts"
+    )

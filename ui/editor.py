@@ -14,7 +14,6 @@ import hashlib
 import re
 import secrets
 import threading
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +42,7 @@ _YAML_NAME = "_editor_yaml_name"  # the uploaded city file's name, for the id ch
 _UPLOAD_ERROR = "_editor_upload_error"
 _PREVIEW_DIGEST = "_editor_preview_digest"
 _PREVIEW_STOPPED = "_editor_preview_stopped"  # digest of the file whose preview the editor ended
+_LINE_STALE = "_editor_line_stale"  # a line edit met a text changed since: _replace_line
 _PROPOSAL = "_editor_proposal"  # (text, catalog, propose_indicator's answer): _proposal
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -139,6 +139,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "goto.option": ("第 {line} 行第 {col} 列：{message}", "Line {line}, column {col}: {message}"),
     "goto.line": ("第 {line} 行", "Line {line}"),
     "goto.apply": ("改好这一行", "Apply to the file"),
+    "goto.stale": (
+        "文本在应用之前已被修改，这一行没有写回。请重新选择问题。",
+        "The text changed before the line was applied, so it was not written back. Choose the problem again.",
+    ),
     "goto.help": (
         "在这里修改这一行，改动写回上面的文本并立即重新校验。",
         "Edit the line here: the change goes into the text above and is checked at once.",
@@ -435,40 +439,52 @@ _CONTEXT_LINES = 2
 _OPTION_CHARS = 90  # a problem's message in the chooser (the table above has it whole)
 
 
-def _width(text: str) -> int:
-    """Columns the text takes in a monospaced font: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+# The line breaks PyYAML counts (so a problem's line is the line shown): \r\n, \r, \n, NEL, LS, PS.
+_LINE_BREAK = re.compile("(\r\n|[\r\n\x85\u2028\u2029])")
+
+
+def _split_lines(text: str) -> list[str]:
+    """The text as [line 1, break, line 2, break, ..., last line]: lines at the even places."""
+    return _LINE_BREAK.split(text)
 
 
 def line_context(text: str, line: int, col: int | None) -> str:
     """The lines around `line` of `text`, numbered, the line marked and a caret under `col`."""
-    lines = text.split("\n")
+    lines = _split_lines(text)[::2]
     lo, hi = max(1, line - _CONTEXT_LINES), min(len(lines), line + _CONTEXT_LINES)
     digits = len(str(hi))
     out = []
     for n in range(lo, hi + 1):
         out.append(f"{'>' if n == line else ' '} {n:>{digits}} | {lines[n - 1]}")
         if n == line and col:
-            out.append(" " * (digits + 5 + _width(lines[n - 1][: col - 1])) + "^")
+            out.append(" " * (digits + 5 + render.display_width(lines[n - 1][: col - 1])) + "^")
     return "\n".join(out)
 
 
-def _replace_line(text_key: str, line: int, input_key: str) -> None:
-    """The line editor's button: the edited line goes into the text, in place of line `line`."""
-    lines = (st.session_state.get(text_key) or "").split("\n")
-    if 1 <= line <= len(lines):
-        lines[line - 1] = st.session_state.get(input_key, lines[line - 1])
-        _set_text(text_key, "\n".join(lines))
+def _replace_line(text_key: str, line: int, input_key: str, digest: str) -> None:
+    """The line editor's button: the edited line goes into the text, in place of line `line`,
+    if the text is still the one the line was taken from (else the editor is told, and nothing
+    is replaced: line `line` of another text is another line)."""
+    text = st.session_state.get(text_key) or ""
+    parts = _split_lines(text)
+    if _digest(text)[:12] != digest or not 1 <= line <= (len(parts) + 1) // 2:
+        st.session_state[_LINE_STALE] = True
+        return
+    parts[2 * (line - 1)] = st.session_state.get(input_key, parts[2 * (line - 1)])
+    _set_text(text_key, "".join(parts))
 
 
 def _line_editor(problems: list[load.Problem], text_key: str) -> None:
     """Each problem takes the editor to its line (a text area has no cursor to move): the editor
-    picks a problem, sees its lines with the place marked, and edits that line here."""
+    picks a problem, sees its lines with the place marked, and edits that line here. A problem
+    placed after the last line (the end of the file) is shown at the last line."""
     text = st.session_state.get(text_key) or ""
-    count = text.count("\n") + 1
-    located = [p for p in problems if p.line and 1 <= p.line <= count]
+    lines = _split_lines(text)[::2]
+    located = [p for p in problems if p.line]
     if not located:
         return
+    if st.session_state.pop(_LINE_STALE, False):
+        st.warning(t("goto.stale"), icon=":material/warning:")
     lang = state.lang()
 
     def option(i: int) -> str:
@@ -477,20 +493,17 @@ def _line_editor(problems: list[load.Problem], text_key: str) -> None:
         return t("goto.option", line=located[i].line, col=located[i].col, message=short)
 
     chosen = located[st.selectbox(t("goto.label"), range(len(located)), format_func=option, key=f"{text_key}_goto")]
-    st.code(line_context(text, chosen.line, chosen.col), language=None)
+    line = min(chosen.line, len(lines))
+    st.code(line_context(text, line, chosen.col if line == chosen.line else None), language=None)
     # keyed by the text and the line: after any change the box holds the line as it now reads
-    input_key = f"{text_key}_line_{_digest(text)[:12]}_{chosen.line}"
-    st.text_input(
-        t("goto.line", line=chosen.line),
-        value=text.split("\n")[chosen.line - 1],
-        key=input_key,
-        help=t("goto.help"),
-    )
+    digest = _digest(text)[:12]
+    input_key = f"{text_key}_line_{digest}_{line}"
+    st.text_input(t("goto.line", line=line), value=lines[line - 1], key=input_key, help=t("goto.help"))
     st.button(
         t("goto.apply"),
         icon=":material/edit:",
         on_click=_replace_line,
-        args=(text_key, chosen.line, input_key),
+        args=(text_key, line, input_key, digest),
         key=f"{text_key}_apply_line",
     )
 

@@ -1,6 +1,7 @@
 """What every script run does first, before a page imports pandas and opens the data.
 
-This module imports streamlit and plotly alone, so that its two steps cost milliseconds:
+This module imports streamlit alone (plotly when a chart is prefetched), so that its two steps
+cost milliseconds:
 
 - `leave_pages_folder_mode()`: a deep link on a freshly started server runs the page script on
   its own (Streamlit's old pages-folder mode); the run is restarted through dashboard.py at once,
@@ -18,7 +19,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import plotly.graph_objects as go
 import streamlit as st
 
 _RUN = threading.local()  # per script thread: whether this run came through dashboard.py
@@ -66,6 +66,8 @@ def prefetch_chart_library(where) -> object | None:
     when the run ends), or None when the session was sent one already."""
     if st.session_state.get(_PREFETCHED):
         return None
+    import plotly.graph_objects as go  # the pages import it too: here, after the pages-folder exit
+
     st.session_state[_PREFETCHED] = True
     slot = where.empty()
     figure = go.Figure(layout={"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}})
@@ -73,10 +75,12 @@ def prefetch_chart_library(where) -> object | None:
     figure.update_yaxes(visible=False)
     try:
         slot.plotly_chart(figure, config={"staticPlot": True, "displayModeBar": False}, theme=None, width="stretch")
-    except AttributeError:
+    except AttributeError as exc:
         # Plotly's serialiser looks pandas up in sys.modules without importing it: while another
         # session's first run is importing pandas, it finds the module half made (seen with six
         # first visitors at once). The prefetch is only a head start: this session goes without.
+        if "partially initialized module" not in str(exc):
+            raise
         slot.empty()
         return None
     return slot

@@ -76,7 +76,8 @@ def keep(text: str) -> str:
     return KEEP.join(str(text))
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns the text takes in a monospaced font: a CJK character takes two."""
     return sum(0 if ch == KEEP else 2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
@@ -95,7 +96,7 @@ def _wrap(value: str, width: int) -> tuple[str, ...]:
     # the line is kept as it grows (a line's width recomputed per token was quadratic).
     lines, line, used = [], "", 0
     for token in _TOKEN.findall(" ".join(value.split())):
-        size = _width(token)
+        size = display_width(token)
         if line and used + size > width:
             lines.append(line.rstrip())
             line, used = ("", 0) if token.isspace() else (token, size)
@@ -105,7 +106,7 @@ def _wrap(value: str, width: int) -> tuple[str, ...]:
             cut = max(1, width // 2 if any(ord(c) > 0x2E80 for c in line) else width)
             lines.append(line[:cut])
             line = line[cut:]
-            used = _width(line)
+            used = display_width(line)
     if line.strip():
         lines.append(line.rstrip())
     return tuple(ln.replace(KEEP, "") for ln in lines)

@@ -3,7 +3,8 @@
 candidates.py   the article cut into clauses; every number that reads as an outcome, the rest left
                 out with the reason; `draft()` itself
 facts.py        what the article says about its city and report: city, province, publisher, dates
-suggestion.py   an indicator for a number, from the catalog's keywords and measure words
+suggestion.py   an indicator for a number, from the catalog's keywords, the words of its indicators'
+                names and definitions, and measure words
 output.py       the draft as a city file to edit (YAML) or as CSV; a template for a new city
 evaluation.py   the draft measured on the curated cities (`python -m metrics draft-eval`)
 

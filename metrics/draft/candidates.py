@@ -74,9 +74,9 @@ _NOT_A_COUNT_AFTER_UNIT = (
     ("个季度", "a duration"),
     ("个百分点", "a change in percentage points, not a level"),
 )
-# A plan or a target stated beside the outcomes: 将为妇女儿童办这20件实事, 力争, 预计 (将近 is a
-# qualifier, not a plan).
-_PLAN_BEFORE = re.compile(r"将(?!近)|力争|预计")
+# A plan or a target stated beside the outcomes: 将为妇女儿童办这20件实事, 将于, 将继续, 力争, 预计.
+# 将 as "will" only: 已将1200名妇女纳入 and 将总投资…列入 use it as 把 (done), 将近 is a qualifier.
+_PLAN_BEFORE = re.compile(r"(?<![已并共均])将(?:要|于|会|在|为|继续|再)|力争|预计")
 _RATE_BEFORE = re.compile(r"(每(?!年)|人均|户均|平均|场均|月均)[\u4e00-\u9fff]{0,4}$")
 _CHANGE_BEFORE = re.compile(r"(增长|下降|提高|提升|增加|减少|上升|降低|同比|环比|增幅|降幅|增速)[了达为至到约近]{0,2}$")
 _RANK_BEFORE = re.compile(r"(?<![目此之当提年日以])前$|排名$|排第$|位列$|位居$")
@@ -459,24 +459,40 @@ def draft(raw: str, catalog: schema.Catalog, should_stop=None) -> Draft:
     return result
 
 
-REPEATED = "the same number again, for the same indicator (a heading or a summary repeating a sentence)"
+REPEATED = "a heading repeating a figure of the text (the sentence's is proposed)"
+
+
+def _is_heading(body: str, start: int) -> bool:
+    """Whether the line holding body[start] is a heading: a line of its own, short, without the
+    punctuation that ends a sentence (◆去年安置妇女就业20.14万人次, 81件实事提升妇女儿童获得感)."""
+    first = body.rfind("\n", 0, start) + 1
+    last = body.find("\n", start)
+    line = body[first : last if last >= 0 else len(body)].strip()
+    return 0 < len(line) <= _HEADING_CHARS and line[-1] not in "。！？；.!?;，,"
+
+
+_HEADING_CHARS = 40
 
 
 def _drop_repeats(result: Draft, sentence_of: list[int]) -> None:
-    """An article that repeats a figure (its heading ◆去年安置妇女就业20.14万人次, then the sentence)
-    gives one candidate: of those with the same value, qualifier, measure word and suggested
-    indicator in different sentences, the last stays (a heading or a lead comes before the
-    sentence it sums up); the others are left out, saying why. In one sentence they are parts of
-    a list (儿童友好场馆5个、儿童友好公园5个), and all stay."""
+    """An article whose heading repeats a figure of its text (◆去年安置妇女就业20.14万人次, then the
+    sentence) gives one candidate: a candidate on a heading line is left out, saying why, when a
+    later sentence has the same value, qualifier, measure word and suggested indicator. Equal
+    figures in two sentences of the text (A区建成5个…。B区建成5个…。) and in one sentence (a list:
+    儿童友好场馆5个、儿童友好公园5个) all stay."""
     groups: dict[tuple, list[int]] = {}
     for i, c in enumerate(result.candidates):
         if c.indicator:
             groups.setdefault((c.value, c.qualifier, c.unit_as_written, c.indicator), []).append(i)
+    body = result.source.body
     drop = set()
     for members in groups.values():
-        last = sentence_of[members[-1]]
-        drop.update(i for i in members[:-1] if sentence_of[i] != last)
+        for k, i in enumerate(members[:-1]):
+            later = [j for j in members[k + 1 :] if sentence_of[j] != sentence_of[i]]
+            if later and _is_heading(body, result.candidates[i].start):
+                drop.add(i)
     for i in sorted(drop):
         c = result.candidates[i]
         result.skipped.append(Skipped(c.written, REPEATED, c.start, c.end))
+    result.skipped.sort(key=lambda s: s.start)  # in the article's order, as listed
     result.candidates = [c for i, c in enumerate(result.candidates) if i not in drop]

@@ -1,5 +1,6 @@
 """Suggesting an indicator for a number: the catalog's keywords found in the text around it,
-weighed by distance and by how often the article repeats them, and the units each indicator takes."""
+weighed by distance and by how often the article repeats them, the words of each indicator's name
+and definition found in the number's clause (its vocabulary), and the units each indicator takes."""
 
 from __future__ import annotations
 
@@ -29,9 +30,10 @@ def _fits(indicator: schema.Indicator, unit: str) -> bool:
 
 # The vocabulary of an indicator (KeywordIndex.vocabulary): the two-character words of its name,
 # its definition and its keywords, each weighed by how few indicators share it. A definition's
-# note on what is counted elsewhere ("（普法材料另列为“发放普法材料”）") names another indicator,
-# and is left out; so are pairs with a character that says nothing of the thing counted.
-_ELSEWHERE = re.compile(r"[（(][^（）()]*另列[^（）()]*[）)]")
+# note on what it does not count ("（普法材料另列为“发放普法材料”）", "（…党课不计入）", "（不同于
+# 儿童友好阵地单元）") names other things, and is left out; so are pairs with a character that
+# says nothing of the thing counted.
+_ELSEWHERE = re.compile(r"[（(][^（）()]*(?:另列|不计|不含|不包括|不同于|除外)[^（）()]*[）)]")
 _PLAIN_CHARS = set("的等和或与及为对其并在中上下各类个名人次场数量")
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
 VOCABULARY_WEIGHT = 0.5  # of a shared pair against a keyword's characters (the best on the seed articles)
@@ -133,7 +135,9 @@ def suggest_indicator(
     it counts more the nearer it is (Chinese writes the thing counted right before or after the
     number: 建成驿站72个, 为2000余名儿童). `rarity` scales keywords down that recur all over the
     article (活动). Hits of other indicators' keywords in the same category add a quarter, so
-    "乳腺癌" beside "争取资金75万元" leans to the health funds. Returns (indicator or "",
+    "乳腺癌" beside "争取资金75万元" leans to the health funds. The number's clause is also read
+    against each indicator's vocabulary (`_vocabulary`: its name's and definition's words, weighed
+    by rarity), at VOCABULARY_WEIGHT of a keyword's characters. Returns (indicator or "",
     confidence or None, alternatives).
     """
     return _suggest(catalog, unit, contexts, rarity or {}, index or KeywordIndex.of(catalog))[0]
