@@ -597,6 +597,22 @@ def test_a_definition_word_suggests_its_indicator_where_no_keyword_is_written(ca
     assert "rights.legal_materials" in {i for i, _ in vocabulary["普法"]}
 
 
+@pytest.mark.parametrize(
+    "text, indicator",
+    [
+        ("争取全国、省妇联资金40万元救助“两癌”患病贫困妇女。", "health.aid_funds"),
+        ("争取资金30万元用于“两癌”筛查。", "health.aid_funds"),
+        ("争取资金20万元用于建设儿童之家。", "child.funds"),
+        ("争取资金50万元扶持巾帼创业项目。", "employment.funds"),
+        ("募集善款80万元帮扶困境儿童。", "difficulty.funds_raised"),
+    ],
+)
+def test_the_purpose_of_money_is_read_from_its_clause(text, indicator, catalog):
+    """争取资金 says where money came from; what follows the amount says what it is for."""
+    (candidate,) = _candidates(text, catalog)
+    assert candidate.indicator == indicator, (candidate.indicator, candidate.alternatives)
+
+
 def test_will_is_a_plan_but_will_as_ba_is_an_outcome(catalog):
     """将 says "will" (将为, 将于, 将继续) or, in written Chinese, "took" (已将…纳入, 将…列入: done)."""
     assert [c.written for c in _candidates("已将1200名困境妇女纳入救助范围", catalog)] == ["1200名"]

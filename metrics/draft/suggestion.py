@@ -36,6 +36,11 @@ def _fits(indicator: schema.Indicator, unit: str) -> bool:
 _ELSEWHERE = re.compile(r"[（(][^（）()]*(?:另列|不计|不含|不包括|不同于|除外)[^（）()]*[）)]")
 _PLAIN_CHARS = set("的等和或与及为对其并在中上下各类个名人次场数量")
 _HAN = re.compile(r"[\u4e00-\u9fff]{2,}")
+# Money: what follows the amount in its clause says what it is for (争取资金40万元救助“两癌”患病妇女:
+# aid, not the federation's fund raising in general), what precedes it mostly where it came from.
+# Of a word after an amount, in its clause: from 1.5 to 4 the same figures on the seed and the
+# out-of-sample articles; from 1.5 the purpose sentences of tests/test_draft.py read right.
+PURPOSE_WEIGHT = 2.0
 VOCABULARY_WEIGHT = 0.5  # of a shared pair against a keyword's characters (the best on the seed articles)
 
 
@@ -149,6 +154,7 @@ def _suggest(
     """suggest_indicator, and the steps it took (hits weighed and indicators scored)."""
     work = 0
     hits: dict[str, float] = {}
+    money = bool(unit) and parse_unit(unit)[1] == "元"
     for ctx in contexts:
         found = ctx.hits
         if found is None:
@@ -159,6 +165,8 @@ def _suggest(
             if ctx.anchor is not None:
                 distance = max(0, ctx.anchor - (at + len(keyword)), at - ctx.anchor)
                 near = 1.0 / (1.0 + distance / 12)
+                if money and at > ctx.anchor:
+                    near *= PURPOSE_WEIGHT
             weight = len(keyword) * ctx.weight * near * rarity.get(keyword, 1.0)
             for indicator_id in index.indicators[keyword]:
                 hits[indicator_id] = hits.get(indicator_id, 0.0) + weight
@@ -173,7 +181,7 @@ def _suggest(
             if shared is None:
                 continue
             distance = max(0, ctx.anchor - (i + 2), i - ctx.anchor)
-            near = 1.0 / (1.0 + distance / 12)
+            near = 1.0 / (1.0 + distance / 12) * (PURPOSE_WEIGHT if money and i > ctx.anchor else 1.0)
             for indicator_id, weight in shared:
                 hits[indicator_id] = hits.get(indicator_id, 0.0) + VOCABULARY_WEIGHT * weight * ctx.weight * near
             work += 1 + len(shared)
