@@ -372,13 +372,7 @@ def _validate(items, catalog, data_dir: Path, catalog_sha: str) -> tuple[list[tu
             key = _file_key(rel, raw, catalog_sha, load.display_path(path), sources) if raw is not None else None
             cities[rel] = city
             out.append((rel, light.to_json(), key, []))
-    # as Arrow tables: they cross the pipe from a helper cheaply and DuckDB reads them without
-    # walking Python objects (pandas' object columns cost the insert seconds at 3,000 cities)
-    frames = {
-        t: None if f is None else pa.Table.from_pandas(f, preserve_index=False)
-        for t, f in _frames(cities, catalog).items()
-    }
-    return out, frames
+    return out, _frames(cities, catalog)
 
 
 PARALLEL_MIN = 200  # files: below this, starting a worker costs more than it saves
@@ -601,9 +595,11 @@ def _open_for_writing(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _frames(cities: dict[str, load.CityData], catalog) -> dict[str, pd.DataFrame]:
-    """The rows of freshly validated files, each tagged with its file: tables() keys cities by id,
-    so files that share an id (a conflict) go in separate batches."""
+def _frames(cities: dict[str, load.CityData], catalog) -> dict[str, pa.Table | None]:
+    """The rows of freshly validated files as Arrow tables, each row tagged with its file (they
+    cross the pipe from a helper cheaply and DuckDB reads them without walking Python objects;
+    built from load.base_columns, not through pandas). base_columns keys cities by id, so files
+    that share an id (a conflict) go in separate batches."""
     batches: list[dict[str, tuple[str, load.CityData]]] = []
     for rel, city in cities.items():
         for batch in batches:
@@ -612,16 +608,16 @@ def _frames(cities: dict[str, load.CityData], catalog) -> dict[str, pd.DataFrame
                 break
         else:
             batches.append({city.header.id: (rel, city)})
-    out: dict[str, list[pd.DataFrame]] = {t: [] for t in _BASE_TABLES}
+    out: dict[str, list[pa.Table]] = {t: [] for t in _BASE_TABLES}
     for batch in batches:
         dataset = load.Dataset(catalog=catalog, cities={cid: city for cid, (_, city) in batch.items()})
-        frames = load.tables(dataset)
+        columns = load.base_columns(dataset)
         rel_of = {cid: rel for cid, (rel, _) in batch.items()}
         for table in _BASE_TABLES:
-            frame = frames[table]
-            frame.insert(0, "_file", frame["city_id"].map(rel_of))
-            out[table].append(frame)
-    return {t: pd.concat(v, ignore_index=True) if v else None for t, v in out.items()}
+            values = columns[table]
+            out[table].append(pa.table({"_file": [rel_of[c] for c in values["city_id"]], **values}))
+    # a column a batch left empty is typed null there: _insert_rows casts to the table's types
+    return {t: pa.concat_tables(v, promote_options="default") if v else None for t, v in out.items()}
 
 
 def _insert_rows(con, fresh_frames: list[dict[str, pa.Table | None]]) -> None:

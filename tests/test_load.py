@@ -894,3 +894,13 @@ def test_indicator_values_are_those_of_ordered_aggregates_over_every_group(cur):
     assert cur.execute("SELECT count(*) FROM indicator_values WHERE n_parts > 1").fetchone()[0] > 0, (
         "the fixture has sums of parts"
     )
+
+
+def test_observations_full_is_stored_in_city_and_observation_order(cur):
+    """What the pages' row-group skipping relies on (load._VIEW writes it without an ORDER BY)."""
+    (disordered,) = cur.execute(
+        "SELECT count(*) FROM (SELECT city_id, observation_id, lag(city_id) OVER w AS c, lag(observation_id) OVER w AS o "
+        "FROM observations_full WINDOW w AS (ORDER BY rowid)) WHERE c > city_id OR o > observation_id"
+    ).fetchone()
+    assert disordered == 0
+    assert cur.execute("SELECT count(DISTINCT city_id) FROM observations_full").fetchone()[0] > 1
