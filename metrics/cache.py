@@ -617,7 +617,7 @@ def _frames(cities: dict[str, load.CityData], catalog) -> dict[str, pa.Table | N
             values = columns[table]
             out[table].append(pa.table({"_file": [rel_of[c] for c in values["city_id"]], **values}))
     # a column a batch left empty is typed null there: _insert_rows casts to the table's types
-    return {t: pa.concat_tables(v, promote_options="default") if v else None for t, v in out.items()}
+    return {t: pa.concat_tables(v, promote_options="permissive") if v else None for t, v in out.items()}
 
 
 def _insert_rows(con, fresh_frames: list[dict[str, pa.Table | None]]) -> None:
