@@ -18,14 +18,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import tempfile
 from pathlib import Path
 
 import duckdb
 
-from metrics import cache, draft, load, messages, preview, queries, yamlio
+from metrics import cache, draft, load, messages, preview, queries, schema, yamlio
 from metrics.problems import Problem
 
 
@@ -171,6 +170,10 @@ def _fail(where: str, message: str) -> int:
     return 2
 
 
+def _not_an_id(where: str, value: str) -> int:
+    return _fail(where, f"'{value}' is not a city id; expected lower-case letters, digits and _, e.g. suqian")
+
+
 def read_article(path: Path) -> str:
     """Reads an article file as UTF-8; raises ValueError (UploadError) with a message for an editor."""
     return preview.decode_upload(path.read_bytes(), preview.MAX_ARTICLE_BYTES, "file")
@@ -196,10 +199,8 @@ def cmd_draft(args) -> int:
         return _fail(args.article, f"cannot read the article: {yamlio.os_reason(exc)}")
     except ValueError as exc:
         return _fail(args.article, str(exc))
-    if args.city and not re.fullmatch(r"[a-z][a-z0-9_]*", args.city):
-        return _fail(
-            "--city", f"'{args.city}' is not a city id; expected lower-case letters, digits and _, e.g. suqian"
-        )
+    if args.city and not schema.is_id(args.city):
+        return _not_an_id("--city", args.city)
     try:
         catalog = load.load_catalog(_data_dir(args) / "catalog.yaml")
     except load.CatalogError as exc:
@@ -224,10 +225,8 @@ def cmd_draft(args) -> int:
 
 
 def cmd_new_city(args) -> int:
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", args.id):
-        return _fail(
-            "new-city", f"'{args.id}' is not a city id; expected lower-case letters, digits and _, e.g. suqian"
-        )
+    if not schema.is_id(args.id):
+        return _not_an_id("new-city", args.id)
     out = args.out or str(_data_dir(args) / "cities" / f"{args.id}.yaml")
     if out != "-" and Path(out).exists():
         return _fail(out, "the file exists already; choose another id or --out")

@@ -74,7 +74,7 @@ def file_stem(text: str, file_name: str | None = None) -> str:
     if file_name:
         return Path(file_name).stem
     city_id = _peek(text).get("id")
-    return city_id if isinstance(city_id, str) and re.fullmatch(r"[a-z][a-z0-9_]*", city_id) else "new_city"
+    return city_id if schema.is_id(city_id) else "new_city"
 
 
 def validate_city(

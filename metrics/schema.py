@@ -37,9 +37,17 @@ def _no_bidi(value: str) -> str:
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_bidi)]
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+ID = r"^[a-z][a-z0-9_]*$"  # a city id: lower-case pinyin, digits and _ (suqian, lianyungang)
+Id = Annotated[str, StringConstraints(pattern=ID)]
 ReportId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
 INDICATOR_ID = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"  # category.lower_case_id
+
+
+def is_id(value: object) -> bool:
+    """Whether a value is a city id (ID), as the schema checks it."""
+    return isinstance(value, str) and re.fullmatch(ID, value) is not None
+
+
 IndicatorId = Annotated[str, StringConstraints(pattern=INDICATOR_ID)]
 Qualifier = Literal[QUALIFIERS]  # type: ignore[valid-type]
 UnitKind = Literal[UNIT_KINDS]  # type: ignore[valid-type]

@@ -256,3 +256,22 @@ def test_direction_controls_in_curated_text_are_refused(char):
     errors = _errors(schema.Bilingual, {"zh": f"样例{char}市", "en": "Sample"})
     assert len(errors) == 1 and errors[0][0] == ("zh",)
     assert "invisible direction control" in errors[0][1] and "character 3" in errors[0][1]
+
+
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        ("suqian", True),
+        ("lianyungang", True),
+        ("a_1", True),
+        ("Zibo", False),
+        ("1zibo", False),
+        ("suqian\n", False),
+        ("", False),
+        (None, False),
+        ("zi-bo", False),
+    ],
+)
+def test_is_id_is_the_schema_s_city_id(value, ok):
+    """One pattern (schema.ID) for the model, the CLI's --city and new-city, and the editor's file name."""
+    assert schema.is_id(value) is ok
