@@ -70,15 +70,17 @@ def prefetch_chart_library(where) -> object | None:
 
     st.session_state[_PREFETCHED] = True
     slot = where.empty()
-    figure = go.Figure(layout={"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}})
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False)
     try:
+        figure = go.Figure(layout={"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}})
+        figure.update_xaxes(visible=False)
+        figure.update_yaxes(visible=False)
         slot.plotly_chart(figure, config={"staticPlot": True, "displayModeBar": False}, theme=None, width="stretch")
     except AttributeError as exc:
-        # Plotly's serialiser looks pandas up in sys.modules without importing it: while another
-        # session's first run is importing pandas, it finds the module half made (seen with six
-        # first visitors at once). The prefetch is only a head start: this session goes without.
+        # Plotly looks numpy and pandas up in sys.modules without importing them (to compare and
+        # serialise values): while another session's first run is importing them, it finds a
+        # module half made (seen with six first visitors at once, in the figure's constructor and
+        # in its serialiser). The pages import pandas before they draw, which waits for such an
+        # import to finish; the prefetch is only a head start, and this session goes without.
         if "partially initialized module" not in str(exc):
             raise
         slot.empty()
