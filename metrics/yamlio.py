@@ -10,6 +10,7 @@ validation error at a path such as ("observations", 3, "value") can be reported 
 from __future__ import annotations
 
 import errno
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,13 +236,24 @@ def _too_deep_tree(root: yaml.Node | None) -> yaml.Node | None:
     return None
 
 
+# The line breaks the YAML readers count (PyYAML and libyaml): \r\n, \r, \n, NEL, LS and PS, so that
+# a problem's line is the line an editor is shown (str.splitlines also breaks at \v, \f, \x1c...).
+_LINE_BREAK = re.compile("(\r\n|[\r\n\x85\u2028\u2029])")
+
+
+def split_lines(text: str) -> list[str]:
+    """The text as [line 1, break, line 2, break, ..., last line]: the lines at the even places,
+    each followed by the break it had ("".join gives the text back)."""
+    return _LINE_BREAK.split(text)
+
+
 def _unclosed(exc: yaml.MarkedYAMLError, text: str) -> YamlError | None:
     """A quote or bracket never closed, located where it opened (the parser notices only where
     it gives up, often many lines later), or None for another error."""
     context, opened, found = exc.context or "", exc.context_mark, exc.problem_mark
     if opened is None or found is None:
         return None
-    lines = text.splitlines()
+    lines = split_lines(text)[::2]
     line = lines[opened.line] if opened.line < len(lines) else ""
     char = line[opened.column] if opened.column < len(line) else ""
     if context.startswith("while scanning a quoted scalar") and char in "\"'":

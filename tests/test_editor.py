@@ -17,7 +17,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from metrics import draft, load, messages, preview
+from metrics import draft, load, messages, preview, yamlio
 from ui import editor, store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,8 +204,8 @@ def test_a_line_edit_is_not_applied_to_a_text_changed_meanwhile():
 
 def test_lines_are_split_where_the_yaml_reader_splits_them():
     text = "a: 1\r\nb: 2\rc: 3\u2028d: 4\ne: 5"
-    assert editor._split_lines(text)[::2] == ["a: 1", "b: 2", "c: 3", "d: 4", "e: 5"]
-    assert "".join(editor._split_lines(text)) == text, "the breaks are kept as they were"
+    assert yamlio.split_lines(text)[::2] == ["a: 1", "b: 2", "c: 3", "d: 4", "e: 5"]
+    assert "".join(yamlio.split_lines(text)) == text, "the breaks are kept as they were"
     assert editor.line_context(text, 4, None).split("\n")[2] == "> 4 | d: 4"
 
 

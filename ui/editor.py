@@ -22,7 +22,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from metrics import draft, load, messages, preview
+from metrics import draft, load, messages, preview, yamlio
 from metrics.numbers import QUALIFIERS
 from ui import layout, overview, render, state, store
 from ui.layout import View
@@ -439,18 +439,9 @@ _CONTEXT_LINES = 2
 _OPTION_CHARS = 90  # a problem's message in the chooser (the table above has it whole)
 
 
-# The line breaks PyYAML counts (so a problem's line is the line shown): \r\n, \r, \n, NEL, LS, PS.
-_LINE_BREAK = re.compile("(\r\n|[\r\n\x85\u2028\u2029])")
-
-
-def _split_lines(text: str) -> list[str]:
-    """The text as [line 1, break, line 2, break, ..., last line]: lines at the even places."""
-    return _LINE_BREAK.split(text)
-
-
 def line_context(text: str, line: int, col: int | None) -> str:
     """The lines around `line` of `text`, numbered, the line marked and a caret under `col`."""
-    lines = _split_lines(text)[::2]
+    lines = yamlio.split_lines(text)[::2]
     lo, hi = max(1, line - _CONTEXT_LINES), min(len(lines), line + _CONTEXT_LINES)
     digits = len(str(hi))
     out = []
@@ -466,7 +457,7 @@ def _replace_line(text_key: str, line: int, input_key: str, digest: str) -> None
     if the text is still the one the line was taken from (else the editor is told, and nothing
     is replaced: line `line` of another text is another line)."""
     text = st.session_state.get(text_key) or ""
-    parts = _split_lines(text)
+    parts = yamlio.split_lines(text)
     if _digest(text)[:12] != digest or not 1 <= line <= (len(parts) + 1) // 2:
         st.session_state[_LINE_STALE] = True
         return
@@ -479,7 +470,7 @@ def _line_editor(problems: list[load.Problem], text_key: str) -> None:
     picks a problem, sees its lines with the place marked, and edits that line here. A problem
     placed after the last line (the end of the file) is shown at the last line."""
     text = st.session_state.get(text_key) or ""
-    lines = _split_lines(text)[::2]
+    lines = yamlio.split_lines(text)[::2]
     located = [p for p in problems if p.line]
     if not located:
         return

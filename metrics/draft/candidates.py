@@ -460,6 +460,7 @@ def draft(raw: str, catalog: schema.Catalog, should_stop=None) -> Draft:
 
 
 REPEATED = "a heading repeating a figure of the text (the sentence's is proposed)"
+_HEADING_CHARS = 40  # a heading is a line of at most this many characters
 
 
 def _is_heading(body: str, start: int) -> bool:
@@ -469,9 +470,6 @@ def _is_heading(body: str, start: int) -> bool:
     last = body.find("\n", start)
     line = body[first : last if last >= 0 else len(body)].strip()
     return 0 < len(line) <= _HEADING_CHARS and line[-1] not in "。！？；.!?;，,"
-
-
-_HEADING_CHARS = 40
 
 
 def _drop_repeats(result: Draft, sentence_of: list[int]) -> None:
